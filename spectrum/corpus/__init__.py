@@ -1,0 +1,1 @@
+"""The annotated corpus: schema, loading, splits and checks."""

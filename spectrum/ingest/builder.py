@@ -1,0 +1,109 @@
+"""Assemble a Document's text from paragraphs while recording where each one starts.
+
+Every reader produces paragraphs with optional heading, page and speaker information; building the
+text in one place keeps offsets consistent across formats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from spectrum.ingest.clean import clean_inline
+from spectrum.models import Document, PageSpan, SectionSpan, Turn
+from spectrum.vocab import DocumentKind, SpeakerRole
+
+SEPARATOR = "\n\n"
+
+
+def content_id(text: str) -> str:
+    """A stable id from content, so the same document read twice gets the same id."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class DocumentBuilder:
+    """Collects paragraphs, headings, pages and turns, then freezes them into a ``Document``."""
+
+    def __init__(self, source: Path | str, fmt: str) -> None:
+        self.source = str(source)
+        self.format = fmt
+        self._parts: list[str] = []
+        self._length = 0
+        self.paragraphs: list[tuple[int, int]] = []
+        self.pages: list[PageSpan] = []
+        self.sections: list[SectionSpan] = []
+        self.turns: list[Turn] = []
+        self.title: str | None = None
+
+    def _append(self, text: str) -> tuple[int, int]:
+        if self._parts:
+            self._parts.append(SEPARATOR)
+            self._length += len(SEPARATOR)
+        start = self._length
+        self._parts.append(text)
+        self._length += len(text)
+        return start, self._length
+
+    def page(self, number: int) -> None:
+        """Mark that the next paragraph starts page ``number``."""
+        start = self._length + (len(SEPARATOR) if self._parts else 0)
+        self.pages.append(PageSpan(number=number, start=start))
+
+    def heading(self, title: str, level: int = 1) -> None:
+        """Start a section; the heading text stays in the document but is not a paragraph."""
+        title = clean_inline(title)
+        if not title:
+            return
+        start, _ = self._append(title)
+        self.sections.append(SectionSpan(title=title, start=start, level=max(1, min(level, 6))))
+        if self.title is None:
+            self.title = title
+
+    def paragraph(self, text: str) -> None:
+        """Add one paragraph of body text."""
+        text = clean_inline(text)
+        if text:
+            self.paragraphs.append(self._append(text))
+
+    def turn(self, speaker: str, role: SpeakerRole, text: str, timestamp: str | None = None) -> None:
+        """Add one speaker turn as its own paragraph."""
+        text = clean_inline(text)
+        if not text:
+            return
+        span = self._append(text)
+        self.paragraphs.append(span)
+        self.turns.append(
+            Turn(speaker=speaker, role=role, start=span[0], end=span[1], timestamp=timestamp)
+        )
+
+    def preview(self, parts: int = 40) -> str:
+        """The opening text, for kind inference."""
+        return "".join(self._parts[: parts * 2])
+
+    @property
+    def empty(self) -> bool:
+        """True when no body text was collected."""
+        return not self.paragraphs
+
+    def build(
+        self,
+        kind: DocumentKind,
+        title: str | None = None,
+        doc_id: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> Document:
+        """Freeze the collected text into a Document."""
+        text = "".join(self._parts)
+        return Document(
+            id=doc_id or content_id(text),
+            source=self.source,
+            title=title or self.title or Path(self.source).stem,
+            kind=kind,
+            text=text,
+            format=self.format,
+            paragraphs=self.paragraphs,
+            pages=self.pages,
+            sections=self.sections,
+            turns=self.turns,
+            metadata=metadata or {},
+        )

@@ -1,0 +1,175 @@
+"""Interview transcripts: plain ``Name (Role): text`` turns, WebVTT and SubRip.
+
+Speaker names come from voice tags or turn prefixes; roles are inferred from the label and can be
+overridden by a speakers file, because a transcript often names "Sam" without saying Sam is a head.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import srt
+import webvtt
+
+from spectrum.errors import IngestError
+from spectrum.ingest.builder import DocumentBuilder
+from spectrum.ingest.kinds import infer_role
+from spectrum.vocab import SpeakerRole
+
+_TURN = re.compile(
+    r"^\s*(?:\*\*)?(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-&]+){0,5}?)"
+    r"(?:[ \t]*[(\[](?P<role>[^)\]\n]{1,80})[)\]])?(?:\*\*)?[ \t]*:[ \t]*(?P<text>.*)$"
+)
+_TIMESTAMP_PREFIX = re.compile(r"^\s*\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*")
+_CUE_TIME = re.compile(r"^\s*(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}")
+_NOT_NAMES = {"note", "notes", "date", "time", "location", "present", "apologies", "subject", "re", "http", "https"}
+
+
+class SpeakerResolver:
+    """Keeps each speaker's role consistent across a transcript, with user overrides first."""
+
+    def __init__(self, overrides: Mapping[str, SpeakerRole] | None = None) -> None:
+        self.overrides = {k.casefold(): v for k, v in (overrides or {}).items()}
+        self.known: dict[str, SpeakerRole] = {}
+
+    def resolve(self, name: str, label: str | None = None) -> SpeakerRole:
+        """Role for a speaker, remembering roles given once in ``Name (Role):`` form."""
+        key = name.strip().casefold()
+        if key in self.overrides:
+            return self.overrides[key]
+        if label:
+            role = infer_role(label)
+            if role != "unknown" or key not in self.known:
+                self.known[key] = role
+            return self.known[key]
+        if key not in self.known:
+            self.known[key] = infer_role(name)
+        return self.known[key]
+
+
+def _turn_match(line: str) -> re.Match[str] | None:
+    m = _TURN.match(line)
+    if not m or m.group("name").casefold() in _NOT_NAMES:
+        return None
+    if len(m.group("name")) > 60:
+        return None
+    return m
+
+
+def looks_like_transcript(text: str) -> bool:
+    """A plain text file is a transcript when several paragraphs open with a speaker prefix."""
+    lines = [ln for ln in text.split("\n")[:400] if ln.strip()]
+    if not lines:
+        return False
+    turns = [m for ln in lines if (m := _turn_match(_TIMESTAMP_PREFIX.sub("", ln, count=1)))]
+    names = {m.group("name").casefold() for m in turns}
+    return len(turns) >= 3 and len(names) >= 2 and len(turns) >= 0.2 * len(lines)
+
+
+def read_plain_transcript(
+    path: Path, text: str, speakers: Mapping[str, SpeakerRole] | None = None
+) -> DocumentBuilder:
+    """Turns start at a ``Name:`` prefix and run until the next one."""
+    builder = DocumentBuilder(path, ".txt")
+    resolver = SpeakerResolver(speakers)
+    current: tuple[str, SpeakerRole, str | None] | None = None
+    buf: list[str] = []
+
+    def flush() -> None:
+        if current and buf:
+            for para in "\n".join(buf).split("\n\n"):
+                builder.turn(current[0], current[1], para, current[2])
+        buf.clear()
+
+    for line in text.split("\n"):
+        ts_match = _TIMESTAMP_PREFIX.match(line)
+        body = line[ts_match.end():] if ts_match else line
+        m = _turn_match(body)
+        if m:
+            flush()
+            name = m.group("name").strip()
+            current = (name, resolver.resolve(name, m.group("role")), ts_match.group("ts") if ts_match else None)
+            buf.append(m.group("text"))
+        elif current is None:
+            if line.strip() and not builder.sections:
+                builder.heading(line.strip())
+            elif line.strip():
+                builder.paragraph(line)
+        else:
+            buf.append(line if line.strip() else "")
+    flush()
+    return builder
+
+
+_VOICE_PREFIX = re.compile(r"^\s*(?P<name>[A-Z][\w.'’\-]*(?:\s+[\w.'’\-]+){0,4})(?:\s*\((?P<role>[^)]{1,60})\))?:\s+")
+
+
+def _cue_turns(
+    path: Path, cues: list[tuple[str, str, str | None]], speakers: Mapping[str, SpeakerRole] | None, fmt: str
+) -> DocumentBuilder:
+    """Merge consecutive cues of the same speaker into turns."""
+    builder = DocumentBuilder(path, fmt)
+    resolver = SpeakerResolver(speakers)
+    last: str | None = None
+    parts: list[str] = []
+    start_ts: str | None = None
+    role_label: str | None = None
+
+    def flush() -> None:
+        if parts:
+            name = last or "Unknown"
+            builder.turn(name, resolver.resolve(name, role_label), " ".join(parts), start_ts)
+        parts.clear()
+
+    for start, raw, voice in cues:
+        text = raw.strip()
+        speaker = voice
+        label = None
+        if speaker is None:
+            m = _VOICE_PREFIX.match(text)
+            if m:
+                speaker, label = m.group("name"), m.group("role")
+                text = text[m.end():]
+        if speaker is None:
+            speaker = last
+        if speaker != last:
+            flush()
+            last, start_ts, role_label = speaker, start, label
+        elif label:
+            role_label = label
+        if text:
+            parts.append(text)
+    flush()
+    return builder
+
+
+def read_vtt(path: Path, text: str, speakers: Mapping[str, SpeakerRole] | None = None) -> DocumentBuilder:
+    """WebVTT via webvtt-py; timestamps must be well formed so quotes can be found in the recording."""
+    if not text.lstrip("\ufeff").startswith("WEBVTT"):
+        raise IngestError("not a WebVTT file: first line must be 'WEBVTT'", path)
+    for n, line in enumerate(text.split("\n"), 1):
+        if "-->" in line and not _CUE_TIME.match(line):
+            raise IngestError(f"malformed cue timestamp on line {n}: {line.strip()[:60]!r}", path)
+    try:
+        captions = webvtt.from_buffer(io.StringIO(text))
+    except Exception as exc:  # webvtt-py raises several unrelated types on bad input
+        raise IngestError(f"malformed WebVTT ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})", path) from exc
+    cues = [(c.start, c.text.replace("\n", " "), getattr(c, "voice", None)) for c in captions]
+    if not cues:
+        raise IngestError("WebVTT file has no cues", path)
+    return _cue_turns(path, cues, speakers, ".vtt")
+
+
+def read_srt(path: Path, text: str, speakers: Mapping[str, SpeakerRole] | None = None) -> DocumentBuilder:
+    """SubRip via the srt library."""
+    try:
+        subs = list(srt.parse(text))
+    except (srt.SRTParseError, ValueError) as exc:
+        raise IngestError(f"malformed SRT ({str(exc).splitlines()[0]})", path) from exc
+    if not subs:
+        raise IngestError("SRT file has no subtitles", path)
+    cues = [(str(s.start), s.content.replace("\n", " "), None) for s in subs]
+    return _cue_turns(path, cues, speakers, ".srt")

@@ -1,0 +1,47 @@
+"""The only place the spaCy pipeline is built.
+
+Blank English with a rule-based sentencizer and the lookup lemmatizer from spacy-lookups-data
+runs offline and fast. A trained English pipeline is used only if it is already installed; the
+engine never downloads one, so results do not depend on network access.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+
+import spacy
+from spacy.language import Language
+
+#: Longest text handed to spaCy at once; segmentation feeds paragraphs, so this only guards odd input.
+MAX_CHARS = 100_000
+
+
+def _build_blank() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+@functools.lru_cache(maxsize=2)
+def make_nlp(prefer_trained: bool | None = None) -> Language:
+    """Build the pipeline once per process.
+
+    ``prefer_trained`` defaults to the ``SPECTRUM_TRAINED_PIPELINE`` environment variable; tests and
+    the shipped model use the blank pipeline so that features do not change with what is installed.
+    """
+    if prefer_trained is None:
+        prefer_trained = os.environ.get("SPECTRUM_TRAINED_PIPELINE", "") == "1"
+    if prefer_trained and importlib.util.find_spec("en_core_web_sm") is not None:
+        nlp = spacy.load("en_core_web_sm", exclude=["ner", "parser"])
+        if "senter" in nlp.pipe_names:
+            nlp.enable_pipe("senter")
+        else:
+            nlp.add_pipe("sentencizer")
+    else:
+        nlp = _build_blank()
+    nlp.max_length = MAX_CHARS + 1000
+    return nlp

@@ -1,0 +1,296 @@
+"""Ingestion: every format gives documents with positions; every bad input gives one clear error."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import make_docx, make_pdf, make_zip_bomb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spectrum.errors import IngestError
+from spectrum.ingest import ingest, read
+from spectrum.ingest.clean import clean_text
+from spectrum.ingest.decode import decode_text
+from spectrum.ingest.kinds import infer_role
+from spectrum.models import Document
+
+
+def by_name(docs: list[Document]) -> dict[str, Document]:
+    return {Path(d.source).name: d for d in docs}
+
+
+def test_ingest_reads_one_file_of_each_format(sample_folder: Path) -> None:
+    result = ingest([sample_folder])
+    assert result.problems == []
+    docs = by_name(result.documents)
+    assert set(docs) == {
+        "curriculum-policy.md", "about.html", "review-report.pdf", "annual-report.docx",
+        "head-interview.txt", "ceo.vtt", "trustee.srt", "rows.jsonl#r1", "rows.jsonl#r2",
+    }
+
+
+def test_ingest_markdown_headings_become_sections(sample_folder: Path) -> None:
+    doc = next(read(sample_folder / "curriculum-policy.md"))
+    assert [s.title for s in doc.sections] == ["Curriculum policy", "Scope", "Foundation subjects"]
+    assert doc.kind == "policy"
+    assert doc.title == "Curriculum policy"
+
+
+def test_ingest_html_keeps_main_text_only(sample_folder: Path) -> None:
+    doc = next(read(sample_folder / "about.html"))
+    assert "Each school decides its own behaviour policy." in doc.text
+    assert "We share what works." in doc.text
+    for noise in ("var x", "Home", "Registered in England", "p{}"):
+        assert noise not in doc.text
+    assert doc.kind == "web_page"
+    assert doc.title == "Our approach"
+
+
+def test_ingest_pdf_keeps_page_numbers(sample_folder: Path) -> None:
+    doc = next(read(sample_folder / "review-report.pdf"))
+    assert [p.number for p in doc.pages] == [1, 2]
+    second = doc.text.index("Heads told reviewers")
+    assert doc.pages[1].start <= second
+    assert doc.kind == "inspection"
+
+
+def test_ingest_docx_reads_headings_and_tables(sample_folder: Path) -> None:
+    doc = next(read(sample_folder / "annual-report.docx"))
+    assert [s.title for s in doc.sections] == ["Trustees' report", "Central services"]
+    assert "Finance | Top-slice of 5%" in doc.text
+    assert doc.kind == "annual_report"
+
+
+def test_ingest_plain_transcript_turns_and_roles(sample_folder: Path) -> None:
+    doc = next(read(sample_folder / "head-interview.txt"))
+    assert doc.kind == "interview"
+    assert [(t.speaker, t.role) for t in doc.turns] == [
+        ("Interviewer", "interviewer"), ("Jo Bell", "headteacher"),
+        ("Interviewer", "interviewer"), ("Jo Bell", "headteacher"),
+    ]
+    assert doc.text[doc.turns[1].start:doc.turns[1].end].startswith("Honestly, we do our own thing.")
+
+
+def test_ingest_vtt_voice_tags_merge_consecutive_cues(sample_folder: Path) -> None:
+    doc = next(read(sample_folder / "ceo.vtt"))
+    assert [(t.speaker, t.timestamp) for t in doc.turns] == [
+        ("Interviewer", "00:00:01.000"), ("Sam Lee", "00:00:05.000"),
+    ]
+    assert doc.turns[0].role == "interviewer"
+    assert "Then every school adopted it." in doc.text[doc.turns[1].start:doc.turns[1].end]
+
+
+def test_ingest_srt_name_prefixes_and_roles(sample_folder: Path) -> None:
+    doc = next(read(sample_folder / "trustee.srt"))
+    assert [(t.speaker, t.role) for t in doc.turns] == [("Ava Price", "trustee")]
+
+
+def test_ingest_jsonl_rows_carry_metadata(sample_folder: Path) -> None:
+    docs = list(read(sample_folder / "rows.jsonl"))
+    assert [d.id for d in docs] == ["r1", "r2"]
+    assert docs[0].kind == "policy" and docs[0].metadata == {"year": "2024"}
+    assert docs[1].kind == "other"
+
+
+def test_ingest_content_hash_id_is_stable(sample_folder: Path) -> None:
+    a = next(read(sample_folder / "curriculum-policy.md"))
+    b = next(read(sample_folder / "curriculum-policy.md"))
+    assert a.id == b.id and len(a.id) == 16
+
+
+def test_ingest_kind_override_and_speakers_file(sample_folder: Path, tmp_path: Path) -> None:
+    (sample_folder / "speakers.yml").write_text("Sam Lee: ceo\n", encoding="utf-8")
+    result = ingest([sample_folder], kinds={"about.html": "strategy"})
+    docs = by_name(result.documents)
+    assert docs["about.html"].kind == "strategy"
+    assert [t.role for t in docs["ceo.vtt"].turns] == ["interviewer", "ceo"]
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("CEO", "ceo"), ("Chief Executive", "ceo"), ("Headteacher", "headteacher"),
+        ("Head of Oakfield Primary", "headteacher"), ("Head of Maths", "teacher"),
+        ("Interviewer", "interviewer"), ("Peer reviewer", "interviewer"),
+        ("Chair of Trustees", "trustee"), ("Director of Education", "executive"),
+        ("Head of HR", "central_staff"), ("SENCo", "teacher"), ("Sam", "unknown"),
+    ],
+)
+def test_ingest_role_inference_from_labels(label: str, role: str) -> None:
+    assert infer_role(label) == role
+
+
+# ---- bad input: one clear error naming the file, the rest of the run kept ----
+
+def problems_for(tmp_path: Path, name: str, content: bytes) -> list[str]:
+    (tmp_path / "good.md").write_text("All academies will use the same MIS.\n", encoding="utf-8")
+    (tmp_path / name).write_bytes(content)
+    result = ingest([tmp_path])
+    assert any(Path(d.source).name == "good.md" for d in result.documents), "the good file was lost"
+    return [f"{Path(p.path).name}: {p.error}" for p in result.problems]
+
+
+def test_ingest_missing_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    result = ingest([tmp_path / "nope.md"])
+    assert result.problems[0].error == "no such file or folder"
+
+
+def test_ingest_folder_without_supported_files(tmp_path: Path) -> None:
+    (tmp_path / "a.xyz").write_text("x")
+    result = ingest([tmp_path])
+    assert "no supported files" in result.problems[0].error
+
+
+def test_ingest_empty_file(tmp_path: Path) -> None:
+    assert problems_for(tmp_path, "empty.txt", b"") == ["empty.txt: empty file"]
+
+
+def test_ingest_binary_file_with_text_extension(tmp_path: Path) -> None:
+    [msg] = problems_for(tmp_path, "photo.txt", bytes(range(256)) * 40)
+    assert msg.startswith("photo.txt: binary file")
+
+
+def test_ingest_windows_1252_and_utf16_are_decoded(tmp_path: Path) -> None:
+    text = "The trust’s “core offer” costs £120 per pupil – café included."
+    (tmp_path / "cp1252.txt").write_bytes(text.encode("cp1252"))
+    (tmp_path / "utf16.txt").write_bytes(text.encode("utf-16"))
+    (tmp_path / "utf16le.txt").write_bytes(text.encode("utf-16-le"))
+    result = ingest([tmp_path])
+    assert result.problems == []
+    assert {d.text for d in result.documents} == {text}
+
+
+def test_ingest_encrypted_pdf(tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    plain = make_pdf(tmp_path / "plain.pdf", ["Secret board paper."])
+    writer = PdfWriter()
+    for page in PdfReader(plain).pages:
+        writer.add_page(page)
+    writer.encrypt("hunter2")
+    with (tmp_path / "locked.pdf").open("wb") as fh:
+        writer.write(fh)
+    plain.unlink()
+    with pytest.raises(IngestError, match="locked.pdf: encrypted PDF"):
+        list(read(tmp_path / "locked.pdf"))
+
+
+def test_ingest_pdf_without_text_layer(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(10, 10, 50, 50, style="F")
+    pdf.output(str(tmp_path / "scan.pdf"))
+    with pytest.raises(IngestError, match="scanned, no text layer; OCR it first"):
+        list(read(tmp_path / "scan.pdf"))
+
+
+def test_ingest_truncated_pdf_and_docx(tmp_path: Path) -> None:
+    data = make_pdf(tmp_path / "a.pdf", ["Text " * 200]).read_bytes()
+    (tmp_path / "a.pdf").write_bytes(data[: len(data) // 3])
+    docx_data = make_docx(tmp_path / "b.docx").read_bytes()
+    (tmp_path / "b.docx").write_bytes(docx_data[: len(docx_data) // 2])
+    (tmp_path / "c.pdf").write_bytes(b"%PDF-1.4 nonsense")
+    result = ingest([tmp_path])
+    errors = {Path(p.path).name: p.error for p in result.problems}
+    assert set(errors) == {"a.pdf", "b.docx", "c.pdf"}
+    assert errors["b.docx"].startswith("corrupt")
+    assert all(("corrupt" in e or "no text layer" in e) for e in errors.values())
+
+
+def test_ingest_docx_zip_bomb_refused_quickly(tmp_path: Path) -> None:
+    make_zip_bomb(tmp_path / "bomb.docx", declared_mb=300)
+    assert (tmp_path / "bomb.docx").stat().st_size < 2_000_000
+    start = time.perf_counter()
+    with pytest.raises(IngestError, match="zip bomb"):
+        list(read(tmp_path / "bomb.docx"))
+    assert time.perf_counter() - start < 5  # refused from the zip directory, never inflated
+
+
+def test_ingest_html_scripts_never_reach_text(tmp_path: Path) -> None:
+    (tmp_path / "x.html").write_text(
+        "<html><body><script>document.write('ALL ACADEMIES MUST')</script>"
+        "<p onclick=\"evil()\">Heads decide.</p></body></html>", encoding="utf-8")
+    doc = next(read(tmp_path / "x.html"))
+    assert doc.text == "Heads decide."
+
+
+def test_ingest_oversized_file_refused_with_size(tmp_path: Path) -> None:
+    big = tmp_path / "huge.txt"
+    with big.open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)  # sparse: 200 MB declared, no memory used
+    with pytest.raises(IngestError, match=r"huge.txt: file is 200 MB, over the 50 MB limit"):
+        list(read(big))
+
+
+def test_ingest_vtt_malformed_timestamp_names_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.vtt").write_text("WEBVTT\n\n00:00:xx.000 --> 00:00:04.000\nhi\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="bad.vtt: malformed cue timestamp on line 3"):
+        list(read(tmp_path / "bad.vtt"))
+
+
+def test_ingest_jsonl_bad_rows_reported_good_rows_kept(tmp_path: Path) -> None:
+    (tmp_path / "x.jsonl").write_text('{"id":"a","text":"Heads decide."}\n{oops\n{"id":"c"}\n', encoding="utf-8")
+    result = ingest([tmp_path / "x.jsonl"])
+    assert [d.id for d in result.documents] == ["a"]
+    assert "line 2: invalid JSON" in result.problems[0].error
+    assert "line 3" in result.problems[0].error
+
+
+def test_ingest_unsupported_file_named_directly(tmp_path: Path) -> None:
+    (tmp_path / "a.xls").write_bytes(b"x")
+    result = ingest([tmp_path / "a.xls"])
+    assert "unsupported file type .xls" in result.problems[0].error
+
+
+def test_clean_text_shortens_punctuation_runs_so_tokenising_is_fast() -> None:
+    from spectrum.nlp import make_nlp
+
+    nasty = "Heading\n" + "=" * 16000 + " then " + "(" * 16000 + " and " + "!?" * 8000
+    cleaned = clean_text(nasty)
+    assert len(cleaned) < 100
+    start = time.perf_counter()
+    make_nlp()(cleaned)
+    assert time.perf_counter() - start < 1
+
+
+# ---- property tests: readers return documents or raise IngestError, nothing else ----
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".txt", ".md", ".html", ".vtt", ".srt", ".jsonl", ".pdf", ".docx"]))
+def test_ingest_random_bytes_never_crash(tmp_path: Path, data: bytes, suffix: str) -> None:
+    path = tmp_path / f"random{suffix}"
+    path.write_bytes(data)
+    try:
+        docs = list(read(path))
+    except IngestError as exc:
+        assert str(path) in str(exc) and "\n" not in str(exc)
+    else:
+        assert all(d.text.strip() for d in docs)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=2000), suffix=st.sampled_from([".txt", ".md", ".html", ".vtt", ".srt"]))
+def test_ingest_random_text_never_crash(tmp_path: Path, text: str, suffix: str) -> None:
+    path = tmp_path / f"random{suffix}"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass") if False else path.write_bytes(
+        text.encode("utf-8", errors="replace"))
+    try:
+        docs = list(read(path))
+    except IngestError:
+        return
+    for d in docs:
+        for s, e in d.paragraphs:
+            assert 0 <= s < e <= len(d.text)
+
+
+@given(st.binary(max_size=500))
+def test_decode_text_returns_str_or_ingest_error(data: bytes) -> None:
+    try:
+        assert isinstance(decode_text(data, "x.txt"), str)
+    except IngestError:
+        pass
