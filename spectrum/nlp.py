@@ -13,15 +13,41 @@ import os
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import Lemmatizer
+from spacy.tokens import Token
 
 #: Longest text handed to spaCy at once; segmentation feeds paragraphs, so this only guards odd input.
 MAX_CHARS = 100_000
 
 
+class LowerLookupLemmatizer(Lemmatizer):  # type: ignore[misc]
+    """Lookup lemmatizer that looks up the lower-cased form.
+
+    spaCy's lookup mode keys on the exact text, so "Schools" at the start of a sentence stays
+    "Schools" while "schools" becomes "school"; rule patterns and model features would then depend
+    on capitalisation. Same cost per token as the stock lookup.
+    """
+
+    def lookup_lemmatize(self, token: Token) -> list[str]:
+        table = self.lookups.get_table("lemma_lookup", {})
+        lower = token.lower_
+        return [str(table.get(lower, lower))]
+
+
+@Language.factory(
+    "lower_lemmatizer",
+    default_config={"model": None, "mode": "lookup", "overwrite": False, "scorer": None},
+)
+def _make_lower_lemmatizer(
+    nlp: Language, model: object, name: str, mode: str, overwrite: bool, scorer: object
+) -> LowerLookupLemmatizer:
+    return LowerLookupLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite, scorer=scorer)
+
+
 def _build_blank() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("lower_lemmatizer")
     nlp.initialize()
     return nlp
 
