@@ -1,0 +1,93 @@
+"""Practice profiles: where each domain sits, separately for intent and practice.
+
+Each labelled segment places its domain on the line standardised (0) — aligned (0.5) —
+autonomous (1), weighted by the engine's confidence. The uncertainty combines the spread of the
+evidence with a term that shrinks as agreeing evidence accumulates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+
+from spectrum.analysis.evidence import Item, lens, quote, usable
+from spectrum.models import Position, PracticeProfile
+from spectrum.vocab import DOMAINS, SPECTRUM_POSITION
+
+MAX_QUOTES = 6
+MIN_CONFIDENCE = 0.0
+
+
+def _label_for(score: float) -> str:
+    return "standardised" if score < 0.25 else "aligned" if score < 0.75 else "autonomous"
+
+
+def position(items: list[Item]) -> Position | None:
+    """Weighted position of labelled items, or None without evidence."""
+    pts = [(SPECTRUM_POSITION[i.c.spectrum.label], max(i.c.spectrum.confidence, 0.05)) for i in items
+           if i.c.spectrum.label in SPECTRUM_POSITION]
+    if not pts:
+        return None
+    total = sum(w for _, w in pts)
+    mean = sum(x * w for x, w in pts) / total
+    var = sum(w * (x - mean) ** 2 for x, w in pts) / total
+    uncertainty = min(1.0, math.sqrt(var + 0.25 / (total + 1)))
+    weights: Counter[str] = Counter()
+    for x, w in pts:
+        weights[_label_for(x)] += w
+    label = max(weights, key=lambda k: (weights[k], -abs(SPECTRUM_POSITION[k] - mean)))
+    return Position(spectrum=label, score=round(mean, 3), uncertainty=round(uncertainty, 3), n=len(pts))  # type: ignore[arg-type]
+
+
+def profiles(items: list[Item], names: Mapping[str, str]) -> list[PracticeProfile]:
+    """One profile per domain with any evidence, in the vocabulary's domain order."""
+    by_domain: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        if usable(item):
+            by_domain[item.c.domain.label].append(item)
+    out: list[PracticeProfile] = []
+    for domain in DOMAINS:
+        group = by_domain.get(domain, [])
+        labelled = [i for i in group if i.c.spectrum.label != "none"]
+        approach_items = [i for i in group if i.c.approach.label != "none"]
+        if not labelled and not approach_items:
+            continue
+        lenses: dict[str, list[Item]] = defaultdict(list)
+        for i in labelled:
+            lenses[lens(i)].append(i)
+        intent = position(lenses["intent"])
+        practice = position(lenses["practice"])
+        overall = position(lenses["intent"] + lenses["practice"])
+        main = practice if practice is not None and practice.n >= 2 else intent or practice or overall
+        approach_w: Counter[str] = Counter()
+        for i in approach_items:
+            approach_w[i.c.approach.label] += i.c.approach.confidence
+        counts = Counter(i.c.spectrum.label for i in group)
+        ranked = sorted(labelled + [i for i in approach_items if i not in labelled],
+                        key=lambda i: -(i.c.spectrum.confidence + 0.5 * i.c.approach.confidence))
+        quotes, seen_docs = [], Counter[str]()
+        for i in ranked:
+            if seen_docs[i.doc.id] >= 2:
+                continue
+            seen_docs[i.doc.id] += 1
+            quotes.append(quote(i, names, i.c.spectrum.label if i.c.spectrum.label != "none" else i.c.approach.label,
+                                max(i.c.spectrum.confidence, i.c.approach.confidence)))
+            if len(quotes) >= MAX_QUOTES:
+                break
+        out.append(PracticeProfile(
+            domain=domain,  # type: ignore[arg-type]
+            spectrum=main.spectrum if main else "none",
+            score=overall.score if overall else None,
+            uncertainty=overall.uncertainty if overall else None,
+            approach=approach_w.most_common(1)[0][0] if approach_w else "none",  # type: ignore[arg-type]
+            counts={k: counts.get(k, 0) for k in ("standardised", "aligned", "autonomous", "none")},
+            approach_counts={k: sum(1 for i in approach_items if i.c.approach.label == k)
+                             for k in ("roll-out", "co-design", "organic")},
+            intent=intent,
+            practice=practice,
+            history=len(lenses["history"]),
+            planned=sum(1 for i in group if "planned" in i.c.context),
+            evidence=quotes,
+        ))
+    return out

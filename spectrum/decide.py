@@ -1,0 +1,76 @@
+"""Combine model probabilities, rule votes and context into one label per axis, with reasons.
+
+The order is fixed and documented so every label can be explained:
+1. context veto: if every cue for a position is past, hypothetical, other-trust (or, on the
+   spectrum axis, planned), the passage is not current own-trust practice: ``none``;
+2. the model's most probable label;
+3. abstain (``none``) when that probability is under the threshold tuned on dev;
+4. abstain when a strong rule vote contradicts a model that is itself unsure.
+Domain never abstains (``other`` is a domain), but its confidence is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from spectrum.models import AxisDecision
+
+STRONG_RULE_VOTE = 2.0
+UNSURE = 0.6
+CONTRADICTED = 0.15
+
+
+def rule_label(votes: Mapping[str, float], default: str = "none") -> str:
+    """The label rules alone would give: the heaviest vote, ``default`` when nothing voted."""
+    best = max(votes.items(), key=lambda kv: (kv[1], kv[0] == default), default=(default, 0.0))
+    return best[0] if best[1] > 0 else default
+
+
+def rule_scores(votes: Mapping[str, float], default: str = "none") -> dict[str, float]:
+    """Votes turned into a distribution, for rules-only operation."""
+    total = sum(votes.values())
+    if total <= 0:
+        return {k: (1.0 if k == default else 0.0) for k in votes}
+    return {k: v / total for k, v in votes.items()}
+
+
+def decide(
+    axis: str,
+    probs: Mapping[str, float] | None,
+    votes: Mapping[str, float],
+    threshold: float,
+    abstain_label: str | None = "none",
+) -> AxisDecision:
+    """One axis's label with its explanation."""
+    default = abstain_label or "other"
+    why: list[str] = []
+    positive = {k: v for k, v in votes.items() if v > 0 and k != "none"}
+    if probs is None:
+        scores = rule_scores(votes, default)
+        label = rule_label(votes, default)
+        why.append(f"rules only: {label} (votes {_fmt(positive) or 'none'})")
+        return AxisDecision(label=label, scores=scores, confidence=scores.get(label, 0.0), explanation=why)
+    scores = {k: round(float(v), 4) for k, v in probs.items()}
+    top, p = max(scores.items(), key=lambda kv: kv[1])
+    if abstain_label is not None and not positive and votes.get("none", 0) > 0 and top != abstain_label:
+        why.append(f"context veto: cues here are not current own-trust practice (model said {top} {p:.2f})")
+        return AxisDecision(label=abstain_label, scores=scores, confidence=scores.get(abstain_label, 0.0),
+                            abstained=True, explanation=why)
+    why.append(f"model: {top} p={p:.2f}")
+    if positive:
+        why.append(f"rule votes: {_fmt(positive)}")
+    if abstain_label is None:
+        return AxisDecision(label=top, scores=scores, confidence=p, explanation=why)
+    if top != abstain_label and p < threshold:
+        why.append(f"abstained: p={p:.2f} below threshold {threshold:.2f}")
+        return AxisDecision(label=abstain_label, scores=scores, confidence=p, abstained=True, explanation=why)
+    strong = rule_label(positive, default) if positive else None
+    if strong and positive[strong] >= STRONG_RULE_VOTE and strong != top and p < UNSURE \
+            and scores.get(strong, 0.0) < CONTRADICTED:
+        why.append(f"abstained: rules say {strong} ({positive[strong]:.1f}) against an unsure model")
+        return AxisDecision(label=abstain_label, scores=scores, confidence=p, abstained=True, explanation=why)
+    return AxisDecision(label=top, scores=scores, confidence=p, explanation=why)
+
+
+def _fmt(votes: Mapping[str, float]) -> str:
+    return ", ".join(f"{k} {v:.1f}" for k, v in sorted(votes.items(), key=lambda kv: -kv[1]))

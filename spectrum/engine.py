@@ -1,0 +1,164 @@
+"""The facade the CLI, batch runs and exports use: load once, classify many.
+
+The spaCy pipeline, compiled rules and model are loaded once per ``Engine``; everything is
+classified in batches (one ``predict_proba`` per axis per batch), never one segment at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Span
+
+from spectrum import __version__
+from spectrum.decide import decide
+from spectrum.features import feature_rows
+from spectrum.model import AXES, TrainedModel, default_model_path, load_model
+from spectrum.models import Classification, Document, EngineInfo, FileProblem, Segment, TrustReport
+from spectrum.nlp import make_nlp
+from spectrum.rules import CompiledRules, compile_rules
+from spectrum.rules.matcher import SegmentRules
+from spectrum.rules.votes import votes as rule_votes
+from spectrum.segment import Parsed, parse_documents, parse_texts
+
+_CONTEXT_ORDER = ("planned", "past", "negated", "hypothetical", "other_trust", "intent", "practice")
+DEFAULT_THRESHOLDS = {"spectrum": 0.45, "approach": 0.45, "domain": 0.0}
+
+
+class Engine:
+    """Rules plus model, ready to classify."""
+
+    def __init__(self, nlp: Language, rules: CompiledRules, model: TrainedModel | None,
+                 model_path: Path | None = None) -> None:
+        self.nlp = nlp
+        self.rules = rules
+        self.model = model
+        self.model_path = model_path
+
+    @classmethod
+    def load(cls, rules: Sequence[Path] | None = None, model: Path | None = None,
+             rules_only: bool = False) -> Engine:
+        """Build the pipeline, compile rules and load the model (shipped ones by default)."""
+        nlp = make_nlp()
+        compiled = compile_rules(nlp, rules)
+        if rules_only:
+            return cls(nlp, compiled, None)
+        path = model or default_model_path()
+        return cls(nlp, compiled, load_model(path), path)
+
+    @property
+    def info(self) -> EngineInfo:
+        """Versions and hashes that identify what produced a result."""
+        model_hash = "none"
+        if self.model_path and self.model_path.is_file():
+            model_hash = hashlib.sha256(self.model_path.read_bytes()).hexdigest()[:16]
+        return EngineInfo(version=__version__, model=self.model_path.name if self.model_path else "rules-only",
+                          model_hash=model_hash, rules_hash=self.rules.book.digest)
+
+    def thresholds(self) -> dict[str, float]:
+        """Abstention thresholds: the model card's, else defaults."""
+        out = dict(DEFAULT_THRESHOLDS)
+        if self.model is not None:
+            out.update(self.model.thresholds)
+        return out
+
+    def classify_spans(self, spans: Sequence[Span], segments: Sequence[Segment]) -> list[Classification]:
+        """Classify pre-segmented spans in one batch."""
+        if not spans:
+            return []
+        found = self.rules.apply(spans)
+        return self._classify(spans, segments, found)
+
+    def _classify(self, spans: Sequence[Span], segments: Sequence[Segment],
+                  found: Sequence[SegmentRules]) -> list[Classification]:
+        probs: dict[str, list[dict[str, float]] | None] = dict.fromkeys(AXES)
+        if self.model is not None:
+            rows = feature_rows(spans, found)
+            for axis in AXES:
+                if axis in self.model.pipelines:
+                    probs[axis] = self.model.predict_proba(axis, rows)
+        thresholds = self.thresholds()
+        out: list[Classification] = []
+        for i, (segment, rules_found) in enumerate(zip(segments, found, strict=True)):
+            v = rule_votes(rules_found.hits)
+            decisions = {}
+            for axis in AXES:
+                axis_probs = probs[axis]
+                decisions[axis] = decide(
+                    axis,
+                    axis_probs[i] if axis_probs is not None else None,
+                    v[axis],
+                    thresholds.get(axis, 0.5),
+                    abstain_label=None if axis == "domain" else "none",
+                )
+            context = [c for c in _CONTEXT_ORDER if c in rules_found.context] or ["current"]
+            challenges = sorted(k for k, w in v["challenge"].items() if w > 0)
+            out.append(Classification(
+                segment=segment,
+                spectrum=decisions["spectrum"],
+                approach=decisions["approach"],
+                domain=decisions["domain"],
+                context=context,  # type: ignore[arg-type]
+                challenges=challenges,  # type: ignore[arg-type]
+                evidence=[*rules_found.hits, *rules_found.triggers],
+            ))
+        return out
+
+    def classify_texts(self, texts: Sequence[str], ids: Sequence[str] | None = None) -> list[Classification]:
+        """Classify each text as one segment."""
+        ids = ids or [str(i) for i in range(len(texts))]
+        spans = list(parse_texts(texts, self.nlp))
+        segments = [
+            Segment(id=i, document_id=i, index=0, text=t, start=0, end=len(t))
+            for i, t in zip(ids, texts, strict=True)
+        ]
+        return self.classify_spans(spans, segments)
+
+    def classify_documents(self, documents: Iterable[Document]) -> Iterator[tuple[list[Parsed], list[Classification]]]:
+        """Segment and classify documents one at a time (documents stream; nothing accumulates)."""
+        for parsed in parse_documents(documents, self.nlp):
+            yield parsed, self.classify_spans([p.span for p in parsed], [p.segment for p in parsed])
+
+
+def analyse(
+    engine: Engine,
+    paths: Sequence[Path],
+    trust: str | None = None,
+    kinds: dict[str, str] | None = None,
+    speakers: dict[str, str] | None = None,
+    show_names: bool = False,
+    on_problem: Callable[[FileProblem], None] | None = None,
+    on_document: Callable[[Document], None] | None = None,
+) -> TrustReport:
+    """Read one trust's files, classify them and build its report; bad files are kept as problems."""
+    from spectrum.analysis import build_report
+    from spectrum.errors import InputError
+    from spectrum.ingest import iter_documents
+
+    problems: list[FileProblem] = []
+    documents: list[Document] = []
+    for item in iter_documents(paths, kinds, speakers):  # type: ignore[arg-type]
+        if isinstance(item, FileProblem):
+            problems.append(item)
+            if on_problem:
+                on_problem(item)
+        else:
+            documents.append(item)
+    if not documents:
+        raise InputError("no readable documents" + (f" ({problems[0].path}: {problems[0].error})" if problems else ""))
+    classified: list[tuple[Document, list[Classification]]] = []
+    for doc, (_, cs) in zip(documents, engine.classify_documents(documents), strict=True):
+        classified.append((doc, cs))
+        if on_document:
+            on_document(doc)
+    name = trust or _trust_name(paths)
+    return build_report(name, classified, engine.info, problems, show_names)
+
+
+def _trust_name(paths: Sequence[Path]) -> str:
+    first = paths[0].resolve()
+    folder = first if first.is_dir() else first.parent
+    return folder.name.replace("-", " ").replace("_", " ").title()

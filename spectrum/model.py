@@ -1,0 +1,181 @@
+"""The learned half: one scikit-learn pipeline per axis, trained on the corpus, stored with skops.
+
+Features are lemma word n-grams, character n-grams and rule votes by family. Probabilities are
+calibrated (sigmoid, 3-fold) so the abstention threshold means the same thing across axes.
+Model files are skops archives whose types are checked against an allow-list before loading,
+so a model file received from someone else cannot execute code.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import Pipeline
+
+from spectrum.errors import ModelError
+from spectrum.vocab import APPROACH_LABELS, DOMAINS, SPECTRUM_LABELS
+
+AXES: dict[str, tuple[str, ...]] = {"spectrum": SPECTRUM_LABELS, "approach": APPROACH_LABELS, "domain": DOMAINS}
+SEED = 13
+HASH_FEATURES = 2**15
+FORMAT_VERSION = 1
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
+
+
+@dataclass(frozen=True)
+class Hyper:
+    """Hyperparameters of one axis pipeline."""
+
+    kind: str = "logreg"
+    C: float = 4.0
+    rule_weight: float = 1.0
+    use_rules: bool = True
+    use_text: bool = True
+
+
+def _hashed(**kwargs: Any) -> Pipeline:
+    """Hashed n-grams with TF-IDF weights.
+
+    Hashing keeps no vocabulary, so the model file stays small (a stored vocabulary of 80,000
+    n-grams made skops archives of over 100 MB) and its size does not grow with the corpus.
+    """
+    return Pipeline([
+        ("hash", HashingVectorizer(n_features=HASH_FEATURES, alternate_sign=False, norm=None, lowercase=False,
+                                   dtype=np.float32, **kwargs)),
+        ("tfidf", TfidfTransformer(sublinear_tf=True)),
+    ])
+
+
+def build_pipeline(h: Hyper) -> Pipeline:
+    """The feature union and classifier for one axis."""
+    parts: list[tuple[str, Any, int]] = []
+    if h.use_text:
+        parts += [
+            ("lemma", _hashed(analyzer="word", ngram_range=(1, 2), token_pattern=r"[^ ]+"), 0),
+            ("char", _hashed(analyzer="char_wb", ngram_range=(3, 5)), 1),
+        ]
+    if h.use_rules:
+        parts.append(("rules", DictVectorizer(), 2))
+    features = ColumnTransformer(parts, transformer_weights={"rules": h.rule_weight} if h.use_rules else None)
+    base: Any
+    if h.kind == "logreg":
+        base = LogisticRegression(C=h.C, max_iter=3000, class_weight="balanced", random_state=SEED)
+    elif h.kind == "mlp":
+        base = MLPClassifier(hidden_layer_sizes=(64,), alpha=1e-3, max_iter=60, early_stopping=False,
+                             random_state=SEED)
+    else:
+        raise ValueError(f"unknown model kind {h.kind!r}")
+    clf = CalibratedClassifierCV(base, cv=3, method="sigmoid", ensemble=False)
+    return Pipeline([("features", features), ("clf", clf)])
+
+
+@dataclass
+class TrainedModel:
+    """Pipelines for each axis plus the card describing how they were made."""
+
+    pipelines: dict[str, Pipeline]
+    card: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """Abstention threshold per axis, tuned on dev."""
+        return {k: float(v) for k, v in self.card.get("thresholds", {}).items()}
+
+    def predict_proba(self, axis: str, rows: NDArray[np.object_]) -> list[dict[str, float]]:
+        """Probabilities per label for each row."""
+        pipe = self.pipelines[axis]
+        probs = pipe.predict_proba(rows)
+        classes = [str(c) for c in pipe.classes_]
+        out = []
+        for row in probs:
+            d = dict.fromkeys(AXES[axis], 0.0)
+            d.update({c: float(p) for c, p in zip(classes, row, strict=True)})
+            out.append(d)
+        return out
+
+
+def default_model_path() -> Path:
+    """The shipped model inside the installed package."""
+    return Path(str(resources.files("spectrum") / "_data" / "model" / "spectrum.skops"))
+
+
+def card_path(model_path: Path) -> Path:
+    """The model card sits beside the model file."""
+    return model_path.with_suffix(".card.json")
+
+
+def save_model(model: TrainedModel, path: Path) -> None:
+    """Write the skops archive and its JSON card."""
+    import zipfile
+
+    import skops.io as sio
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump({"format": FORMAT_VERSION, "pipelines": model.pipelines}, path, compression=zipfile.ZIP_DEFLATED,
+             compresslevel=9)
+    card_path(path).write_text(json.dumps(model.card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def load_model(path: Path | None = None) -> TrainedModel:
+    """Load a skops model after checking every type in it is a scikit-learn/numpy/scipy type."""
+    import zipfile
+
+    import skops.io as sio
+
+    path = path or default_model_path()
+    if not path.is_file():
+        raise ModelError("model file not found; run 'spectrum train' first", path)
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except (zipfile.BadZipFile, json.JSONDecodeError, KeyError, OSError, ValueError) as exc:
+        raise ModelError(f"not a skops model file ({type(exc).__name__})", path) from exc
+    foreign = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+    if foreign:
+        raise ModelError(f"refusing to load untrusted types: {', '.join(foreign[:5])}", path)
+    try:
+        obj = sio.load(path, trusted=untrusted)
+    except Exception as exc:  # skops raises many types for incompatible archives
+        raise ModelError(f"cannot load model (incompatible version? {type(exc).__name__}: {str(exc)[:100]})", path) from exc
+    if not isinstance(obj, dict) or obj.get("format") != FORMAT_VERSION or not isinstance(obj.get("pipelines"), dict):
+        raise ModelError(f"not a trust-spectrum model (expected format {FORMAT_VERSION})", path)
+    pipelines: dict[str, Pipeline] = obj["pipelines"]
+    for axis, pipe in pipelines.items():
+        if axis not in AXES:
+            raise ModelError(f"unknown axis {axis!r} in model", path)
+        unknown = [str(c) for c in getattr(pipe, "classes_", []) if str(c) not in AXES[axis]]
+        if unknown:
+            raise ModelError(f"unknown label(s) {unknown} for axis {axis} in model", path)
+    card: dict[str, Any] = {}
+    cp = card_path(path)
+    if cp.is_file():
+        try:
+            card = json.loads(cp.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ModelError(f"model card is not valid JSON ({exc})", cp) from exc
+        for axis, value in card.get("thresholds", {}).items():
+            if axis not in AXES or not isinstance(value, int | float):
+                raise ModelError(f"bad threshold entry {axis!r}: {value!r}", cp)
+    return TrainedModel(pipelines, card)
+
+
+def environment() -> dict[str, str]:
+    """Library versions for the model card."""
+    import sklearn
+    import skops
+    import spacy
+
+    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
+            "skops": skops.__version__, "spacy": spacy.__version__, "numpy": np.__version__}

@@ -1,0 +1,262 @@
+"""Training, threshold tuning and honest evaluation against the annotated corpus.
+
+Everything is measured on data the model did not train on: dev for choices (hyperparameters,
+thresholds), test only as a check, and leave-one-batch-out / leave-one-register-out for text by
+writers and registers the model never saw. Baselines (rules only, model without rule features,
+majority class) are always reported next to the engine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.metrics import cohen_kappa_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+from spectrum.corpus.load import corpus_hash, load_segments, load_splits
+from spectrum.corpus.schema import CorpusSegment
+from spectrum.decide import decide, rule_label
+from spectrum.features import feature_rows
+from spectrum.model import AXES, SEED, Hyper, TrainedModel, build_pipeline, environment
+from spectrum.nlp import make_nlp
+from spectrum.rules import CompiledRules, compile_rules
+from spectrum.rules.votes import votes as rule_votes
+
+GRID = [Hyper("logreg", C, w) for C in (1.0, 4.0, 16.0) for w in (0.5, 1.0, 2.0)] + [Hyper("mlp", 1.0, 1.0)]
+THRESHOLDS = [round(x, 2) for x in np.arange(0.25, 0.76, 0.05)]
+Log = Callable[[str], None]
+
+
+@dataclass
+class Prepared:
+    """Corpus rows ready for training: features, gold labels and rule votes."""
+
+    segments: list[CorpusSegment]
+    rows: NDArray[np.object_]
+    gold: dict[str, NDArray[np.str_]]
+    votes: list[dict[str, dict[str, float]]]
+
+    def subset(self, idx: Sequence[int] | NDArray[np.int_]) -> Prepared:
+        """Rows at ``idx``."""
+        ix = np.asarray(idx, dtype=int)
+        return Prepared([self.segments[i] for i in ix], self.rows[ix],
+                        {k: v[ix] for k, v in self.gold.items()}, [self.votes[i] for i in ix])
+
+
+def prepare(segments: list[CorpusSegment], rules: CompiledRules) -> Prepared:
+    """Tokenise, match rules and build feature rows for every corpus segment."""
+    nlp = rules.nlp
+    spans = [doc[:] for doc in nlp.pipe([s.text for s in segments], batch_size=512)]
+    found = rules.apply(spans)
+    rows = feature_rows(spans, found)
+    gold = {axis: np.array([getattr(s, axis) for s in segments]) for axis in AXES}
+    return Prepared(segments, rows, gold, [rule_votes(f.hits) for f in found])
+
+
+def decided_labels(axis: str, probs: list[dict[str, float]] | None, votes: list[dict[str, dict[str, float]]],
+                   threshold: float) -> list[str]:
+    """Labels after the decide step, as users see them."""
+    abstain = None if axis == "domain" else "none"
+    return [decide(axis, probs[i] if probs is not None else None, votes[i][axis], threshold, abstain).label
+            for i in range(len(votes))]
+
+
+def scores(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """Per-label precision/recall/F1, macro-F1, kappa and the confusion matrix."""
+    p, r, f, s = precision_recall_fscore_support(gold, pred, labels=list(labels), zero_division=0)
+    return {
+        "macro_f1": float(f1_score(gold, pred, labels=list(labels), average="macro", zero_division=0)),
+        "kappa": float(cohen_kappa_score(gold, pred)) if len(set(gold)) > 1 else 0.0,
+        "accuracy": float(np.mean(np.asarray(gold) == np.asarray(pred))),
+        "per_label": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+                      for i, lab in enumerate(labels)},
+        "confusion": confusion_matrix(gold, pred, labels=list(labels)).tolist(),
+        "labels": list(labels),
+    }
+
+
+def expected_calibration_error(gold: Sequence[str], probs: list[dict[str, float]], bins: int = 10) -> float:
+    """ECE of the top label's probability, equal-width bins."""
+    conf = np.array([max(p.values()) for p in probs])
+    correct = np.array([max(p, key=lambda k: p[k]) == g for p, g in zip(probs, gold, strict=True)])
+    edges = np.linspace(0, 1, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        mask = (conf > lo) & (conf <= hi)
+        if mask.any():
+            ece += mask.mean() * abs(conf[mask].mean() - correct[mask].mean())
+    return float(ece)
+
+
+def fit_axis(data: Prepared, axis: str, h: Hyper) -> Any:
+    """Fit one axis pipeline."""
+    pipe = build_pipeline(h)
+    pipe.fit(data.rows, data.gold[axis])
+    return pipe
+
+
+
+def _probs(pipe: Any, axis: str, rows: NDArray[np.object_]) -> list[dict[str, float]]:
+    return TrainedModel({axis: pipe}).predict_proba(axis, rows)
+
+
+def tune_threshold(axis: str, probs: list[dict[str, float]], data: Prepared) -> tuple[float, float]:
+    """The abstention threshold with the best decided macro-F1 on ``data`` (dev)."""
+    if axis == "domain":
+        return 0.0, scores(data.gold[axis], decided_labels(axis, probs, data.votes, 0.0), AXES[axis])["macro_f1"]
+    best = (0.0, -1.0)
+    for t in THRESHOLDS:
+        f = scores(data.gold[axis], decided_labels(axis, probs, data.votes, t), AXES[axis])["macro_f1"]
+        if f > best[1] + 1e-9:
+            best = (t, f)
+    return best
+
+
+def train(corpus: Path | None = None, log: Log = print, grid: Sequence[Hyper] = GRID) -> TrainedModel:
+    """Select hyperparameters and thresholds on dev, refit on train, and measure dev and test."""
+    started = time.perf_counter()
+    segments = load_segments(corpus)
+    splits = load_splits(corpus)
+    rules = compile_rules(make_nlp())
+    data = prepare(segments, rules)
+    idx = {name: [i for i, s in enumerate(segments) if splits.get(s.id) == name] for name in ("train", "dev", "test")}
+    tr, dev, test = (data.subset(idx[k]) for k in ("train", "dev", "test"))
+    log(f"corpus {len(segments)} segments: train {len(idx['train'])}, dev {len(idx['dev'])}, test {len(idx['test'])}")
+    pipelines: dict[str, Any] = {}
+    chosen: dict[str, dict[str, Any]] = {}
+    thresholds: dict[str, float] = {}
+    dev_metrics: dict[str, Any] = {}
+    test_metrics: dict[str, Any] = {}
+    for axis in AXES:
+        trials = []
+        for h in grid:
+            pipe = fit_axis(tr, axis, h)
+            probs = _probs(pipe, axis, dev.rows)
+            t, f = tune_threshold(axis, probs, dev)
+            trials.append((f, h, t, pipe, probs))
+            log(f"  {axis}: {h.kind} C={h.C} rule_weight={h.rule_weight}: dev macro-F1 {f:.3f} (threshold {t})")
+        f, h, t, pipe, probs = max(trials, key=lambda x: x[0])
+        pipelines[axis], thresholds[axis] = pipe, t
+        chosen[axis] = {"kind": h.kind, "C": h.C, "rule_weight": h.rule_weight, "dev_macro_f1": f,
+                        "why": "best decided macro-F1 on dev among the grid"}
+        dev_metrics[axis] = scores(dev.gold[axis], decided_labels(axis, probs, dev.votes, t), AXES[axis])
+        dev_metrics[axis]["ece"] = expected_calibration_error(list(dev.gold[axis]), probs)
+        test_probs = _probs(pipe, axis, test.rows)
+        test_metrics[axis] = scores(test.gold[axis], decided_labels(axis, test_probs, test.votes, t), AXES[axis])
+        log(f"{axis}: chose {h.kind} C={h.C} rule_weight={h.rule_weight} threshold={t}; "
+            f"dev macro-F1 {f:.3f}, test macro-F1 {test_metrics[axis]['macro_f1']:.3f}")
+    card = {
+        "corpus_hash": corpus_hash(segments),
+        "rules_hash": rules.book.digest,
+        "splits": {k: len(v) for k, v in idx.items()},
+        "labels": {axis: list(labels) for axis, labels in AXES.items()},
+        "hyperparameters": chosen,
+        "thresholds": thresholds,
+        "seed": SEED,
+        "environment": environment(),
+        "metrics": {"dev": _summary(dev_metrics), "test": _summary(test_metrics)},
+        "training_seconds": round(time.perf_counter() - started, 1),
+    }
+    return TrainedModel(pipelines, card)
+
+
+def _summary(metrics: dict[str, Any]) -> dict[str, Any]:
+    return {axis: {k: m[k] for k in ("macro_f1", "kappa", "accuracy", "ece") if k in m}
+            for axis, m in metrics.items()}
+
+
+def hyper_from_card(model: TrainedModel, axis: str) -> Hyper:
+    """The hyperparameters a model was trained with, to retrain it on other folds."""
+    c = model.card.get("hyperparameters", {}).get(axis, {})
+    return Hyper(c.get("kind", "logreg"), float(c.get("C", 4.0)), float(c.get("rule_weight", 1.0)))
+
+
+def evaluate(model: TrainedModel, split: str = "test", corpus: Path | None = None) -> dict[str, Any]:
+    """The engine against gold on ``split``, with rules-only, model-without-rules and majority baselines."""
+    segments = load_segments(corpus)
+    splits = load_splits(corpus)
+    rules = compile_rules(make_nlp())
+    data = prepare(segments, rules)
+    train_idx = [i for i, s in enumerate(segments) if splits.get(s.id) == "train"]
+    eval_idx = [i for i, s in enumerate(segments) if splits.get(s.id) == split]
+    tr, ev = data.subset(train_idx), data.subset(eval_idx)
+    out: dict[str, Any] = {"split": split, "n": len(eval_idx), "axes": {}, "examples": []}
+    for axis in AXES:
+        labels = AXES[axis]
+        gold = list(ev.gold[axis])
+        t = model.thresholds.get(axis, 0.5)
+        probs = model.predict_proba(axis, ev.rows)
+        engine = decided_labels(axis, probs, ev.votes, t)
+        rules_only = [rule_label(v[axis], "other" if axis == "domain" else "none") for v in ev.votes]
+        h = hyper_from_card(model, axis)
+        no_rules = fit_axis(tr, axis, Hyper(h.kind, h.C, h.rule_weight, use_rules=False))
+        no_rules_pred = decided_labels(axis, _probs(no_rules, axis, ev.rows), [_no_votes()] * len(gold), t)
+        majority = Counter(tr.gold[axis]).most_common(1)[0][0]
+        out["axes"][axis] = {
+            "engine": scores(gold, engine, labels),
+            "rules_only": scores(gold, rules_only, labels),
+            "model_without_rules": scores(gold, no_rules_pred, labels),
+            "majority": scores(gold, [majority] * len(gold), labels),
+            "ece": expected_calibration_error(gold, probs),
+            "threshold": t,
+        }
+        for i, (g, p) in enumerate(zip(gold, engine, strict=True)):
+            if g != p:
+                out["examples"].append({"axis": axis, "gold": g, "pred": p, "text": ev.segments[i].text,
+                                        "id": ev.segments[i].id})
+    return out
+
+
+def _no_votes() -> dict[str, dict[str, float]]:
+    return {axis: dict.fromkeys(labels, 0.0) for axis, labels in {**AXES, "challenge": ()}.items()}
+
+
+def held_out(model: TrainedModel, by: str, corpus: Path | None = None, log: Log = print) -> dict[str, Any]:
+    """Leave one group (``batch`` or ``register``) out at a time: train on the rest, test on it."""
+    segments = load_segments(corpus)
+    rules = compile_rules(make_nlp())
+    data = prepare(segments, rules)
+    key = (lambda s: s.batch) if by == "batch" else (lambda s: s.register_)
+    groups = sorted({key(s) for s in segments})
+    results: dict[str, dict[str, float]] = {}
+    for g in groups:
+        test_idx = [i for i, s in enumerate(segments) if key(s) == g]
+        train_idx = [i for i, s in enumerate(segments) if key(s) != g]
+        tr, te = data.subset(train_idx), data.subset(test_idx)
+        results[g] = {"n": float(len(test_idx))}
+        for axis in AXES:
+            pipe = fit_axis(tr, axis, hyper_from_card(model, axis))
+            pred = decided_labels(axis, _probs(pipe, axis, te.rows), te.votes, model.thresholds.get(axis, 0.5))
+            results[g][axis] = scores(list(te.gold[axis]), pred, AXES[axis])["macro_f1"]
+        log(f"  held out {by} {g} (n={len(test_idx)}): " + ", ".join(f"{a} {results[g][a]:.3f}" for a in AXES))
+    summary = {axis: {"mean": float(np.mean([r[axis] for r in results.values()])),
+                      "worst": float(min(r[axis] for r in results.values())),
+                      "worst_group": min(results, key=lambda g: results[g][axis])} for axis in AXES}
+    return {"by": by, "groups": results, "summary": summary}
+
+
+def cross_validate(model: TrainedModel, k: int, corpus: Path | None = None, log: Log = print) -> dict[str, Any]:
+    """Stratified K-fold over train+dev with the model's hyperparameters and thresholds."""
+    from sklearn.model_selection import StratifiedKFold
+
+    segments = load_segments(corpus)
+    splits = load_splits(corpus)
+    rules = compile_rules(make_nlp())
+    data = prepare(segments, rules)
+    pool = np.array([i for i, s in enumerate(segments) if splits.get(s.id) in ("train", "dev")])
+    out: dict[str, list[float]] = {axis: [] for axis in AXES}
+    for axis in AXES:
+        folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=SEED)
+        for a, b in folds.split(pool, data.gold[axis][pool]):
+            tr, te = data.subset(pool[a]), data.subset(pool[b])
+            pipe = fit_axis(tr, axis, hyper_from_card(model, axis))
+            pred = decided_labels(axis, _probs(pipe, axis, te.rows), te.votes, model.thresholds.get(axis, 0.5))
+            out[axis].append(scores(list(te.gold[axis]), pred, AXES[axis])["macro_f1"])
+        log(f"  {axis}: " + ", ".join(f"{x:.3f}" for x in out[axis]))
+    return {"k": k, "folds": out, "mean": {a: float(np.mean(v)) for a, v in out.items()}}
