@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -104,6 +104,301 @@ def ingest(paths: tuple[Path, ...], fmt: str, kinds: tuple[str, ...], speakers: 
     click.echo(f"{docs_read} document(s) read, {failed} problem(s)", err=True)
     if docs_read == 0:
         sys.exit(1)
+
+
+_rules_opt = click.option("--rules", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+                          help="Extra rule folder; its rules extend or override the shipped ones by id.")
+_model_opt = click.option("--model", type=click.Path(path_type=Path), default=None,
+                          help="Model file (.skops); default: the shipped model.")
+
+
+def _engine(rules_dirs: tuple[Path, ...], model: Path | None, rules_only: bool = False) -> Any:
+    from spectrum.engine import Engine
+
+    return Engine.load(list(rules_dirs), model, rules_only=rules_only)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--trust", help="Trust name for the report (default: the folder name).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--kind", "kinds", multiple=True, metavar="FILE=KIND", help="Override a document's inferred kind.")
+@click.option("--speakers", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="YAML: speaker name → role.")
+@click.option("--show-names", is_flag=True, help="Keep speaker names instead of role pseudonyms.")
+@_rules_opt
+@_model_opt
+def analyse(paths: tuple[Path, ...], trust: str | None, fmt: str, output: Path | None, kinds: tuple[str, ...],
+            speakers: Path | None, show_names: bool, rules_dirs: tuple[Path, ...], model: Path | None) -> None:
+    """Report how each practice is run across one trust's documents.
+
+    \b
+    Example:
+      spectrum analyse corpora/trusts/northfield --format html -o northfield.html
+    """
+    from spectrum.engine import analyse as run
+    from spectrum.report import render
+
+    try:
+        engine = _engine(rules_dirs, model)
+        count = 0
+
+        def progress(doc: Any) -> None:
+            nonlocal count
+            count += 1
+            click.echo(f"\r{count} document(s) classified", err=True, nl=False)
+
+        report = run(engine, list(paths), trust, _kinds(kinds), _speakers(speakers), show_names,
+                     on_problem=_report_problem, on_document=progress)
+        click.echo("", err=True)
+        text = render(report, fmt)
+    except SpectrumError as exc:
+        _fail(str(exc))
+        return
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output} ({len(report.practices)} practices, {len(report.findings)} findings)", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _read_classify_input(path: str, strict: bool) -> Iterator[tuple[str, str]]:
+    """Yield (id, text) rows from JSONL, plain lines or stdin; bad rows are reported and skipped."""
+    from spectrum.errors import InputError
+
+    stream = click.open_file(path, "rb")
+    jsonl = path.endswith(".jsonl") or path == "-"
+    for n, raw in enumerate(stream, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            msg = f"{path}: line {n}: not UTF-8"
+            if strict:
+                raise InputError(msg) from None
+            click.echo(f"warning: {msg}", err=True)
+            continue
+        if not line.strip():
+            continue
+        if jsonl and line.lstrip().startswith("{"):
+            try:
+                row = json.loads(line)
+                text = row["text"]
+                if not isinstance(text, str):
+                    raise TypeError("text is not a string")
+                yield str(row.get("id", n)), text
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                msg = f"{path}: line {n}: {'invalid JSON' if isinstance(exc, json.JSONDecodeError) else 'missing or bad text key'}"
+                if strict:
+                    raise InputError(msg) from None
+                click.echo(f"warning: {msg}", err=True)
+        else:
+            yield str(n), line.rstrip("\n")
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
+@click.option("--strict", is_flag=True, help="Stop at the first bad row instead of skipping it.")
+@click.option("--batch-size", default=2000, show_default=True, help="Segments classified per batch.")
+@_rules_opt
+@_model_opt
+def classify(input_path: str, fmt: str, strict: bool, batch_size: int, rules_dirs: tuple[Path, ...], model: Path | None) -> None:
+    """Classify segments: a .jsonl of {"id","text"} rows, a .txt with one per line, or - for stdin.
+
+    \b
+    Example:
+      echo '{"id": "a", "text": "All academies will use one MIS."}' | spectrum classify -
+    """
+    import csv
+
+    try:
+        engine = _engine(rules_dirs, model)
+        writer = csv.writer(sys.stdout) if fmt == "csv" else None
+        if writer:
+            writer.writerow(["id", "spectrum", "approach", "domain", "p_spectrum", "p_approach", "context", "text"])
+        batch: list[tuple[str, str]] = []
+
+        def flush() -> None:
+            for c in engine.classify_texts([t for _, t in batch], [i for i, _ in batch]):
+                row = {
+                    "id": c.segment.id, "text": c.segment.text, "spectrum": c.spectrum.label,
+                    "approach": c.approach.label, "domain": c.domain.label,
+                    "scores": {"spectrum": c.spectrum.scores, "approach": c.approach.scores, "domain": c.domain.scores},
+                    "context": c.context, "challenges": c.challenges,
+                    "evidence": [h.model_dump(mode="json") for h in c.evidence],
+                    "explanation": {"spectrum": c.spectrum.explanation, "approach": c.approach.explanation},
+                }
+                if writer:
+                    writer.writerow([row["id"], row["spectrum"], row["approach"], row["domain"],
+                                     f"{c.spectrum.confidence:.3f}", f"{c.approach.confidence:.3f}",
+                                     ";".join(c.context), c.segment.text])
+                elif fmt == "table":
+                    click.echo(f"{c.segment.id}\t{c.spectrum.label:<12}\t{c.approach.label:<9}\t{c.domain.label:<18}\t{c.segment.text[:80]}")
+                else:
+                    click.echo(json.dumps(row, ensure_ascii=False))
+            batch.clear()
+
+        for item in _read_classify_input(input_path, strict):
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+    except SpectrumError as exc:
+        _fail(str(exc))
+    except FileNotFoundError as exc:
+        _fail(f"{input_path}: no such file ({exc.strerror})")
+
+
+@cli.command()
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Corpus folder (default: shipped).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file to write (default: the shipped model's place).")
+@click.option("--quick", is_flag=True, help="One hyperparameter setting instead of the grid.")
+def train(corpus: Path | None, out: Path | None, quick: bool) -> None:
+    """Train the model on the corpus train split, choosing settings on dev.
+
+    \b
+    Example:
+      spectrum train --out model.skops
+    """
+    from spectrum.model import Hyper, default_model_path, save_model
+    from spectrum.training import GRID
+    from spectrum.training import train as run
+
+    try:
+        model = run(corpus, log=lambda s: click.echo(s, err=True), grid=[Hyper()] if quick else GRID)
+        path = out or default_model_path()
+        save_model(model, path)
+    except SpectrumError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"wrote {path}", err=True)
+
+
+@cli.command()
+@click.option("--split", type=click.Choice(["dev", "test"]), default="test", show_default=True)
+@click.option("--leave-one-batch-out", "lobo", is_flag=True, help="Train without each writing batch, test on it.")
+@click.option("--leave-one-register-out", "loro", is_flag=True, help="Train without each register, test on it.")
+@click.option("--cross-validate", "k", type=int, default=0, help="K-fold cross-validation over train+dev.")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the full results as JSON.")
+@_model_opt
+def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as_json: bool, model: Path | None) -> None:
+    """Measure the engine against gold labels, with baselines side by side.
+
+    \b
+    Example:
+      spectrum evaluate --split test
+      spectrum evaluate --leave-one-batch-out
+    """
+    from spectrum.model import load_model
+    from spectrum.report.accuracy import format_evaluation, format_held_out
+    from spectrum.training import cross_validate, held_out
+    from spectrum.training import evaluate as run
+
+    try:
+        trained = load_model(model)
+        log = (lambda s: click.echo(s, err=True))
+        if lobo or loro:
+            for by, on in (("batch", lobo), ("register", loro)):
+                if on:
+                    result = held_out(trained, by, corpus, log)
+                    click.echo(json.dumps(result, indent=2) if as_json else format_held_out(result))
+        elif k:
+            result = cross_validate(trained, k, corpus, log)
+            click.echo(json.dumps(result, indent=2))
+        else:
+            result = run(trained, split, corpus)
+            click.echo(json.dumps(result, indent=2) if as_json else format_evaluation(result))
+    except SpectrumError as exc:
+        _fail(str(exc))
+
+
+@cli.group()
+def rules() -> None:
+    """Check and explain rule files.
+
+    \b
+    Example:
+      spectrum rules check
+    """
+
+
+@rules.command("check")
+@click.argument("rule_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def rules_check(rule_dir: Path | None) -> None:
+    """Validate every rule file and run every rule's own examples.
+
+    \b
+    Example:
+      spectrum rules check my-rules/
+    """
+    from spectrum.nlp import make_nlp
+    from spectrum.rules import compile_rules
+    from spectrum.rules.check import check_examples
+
+    try:
+        compiled = compile_rules(make_nlp(), [rule_dir] if rule_dir else None)
+    except SpectrumError as exc:
+        _fail(str(exc))
+        return
+    ran, failures = check_examples(compiled)
+    for f in failures:
+        click.echo(f"FAIL {f}")
+    book = compiled.book
+    click.echo(f"{len(book.rules)} rules, {len(book.cues)} cues, {len(book.modifiers)} modifiers; "
+               f"{ran} examples, {len(failures)} failed")
+    if failures:
+        sys.exit(1)
+
+
+@rules.command("explain")
+@click.argument("text")
+@_rules_opt
+def rules_explain(text: str, rules_dirs: tuple[Path, ...]) -> None:
+    """Show each rule hit in TEXT, its modifiers and the resulting votes.
+
+    \b
+    Example:
+      spectrum rules explain "From 2027 all academies will use one MIS."
+    """
+    from spectrum.nlp import make_nlp
+    from spectrum.rules import compile_rules
+    from spectrum.rules.votes import votes
+
+    try:
+        compiled = compile_rules(make_nlp(), list(rules_dirs))
+    except SpectrumError as exc:
+        _fail(str(exc))
+        return
+    found = compiled.apply_one(compiled.nlp(text)[:])
+    for t in found.triggers:
+        click.echo(f"context  {t.label:<12} {t.rule_id:<36} {t.text!r}")
+    for h in found.hits:
+        mods = f" [{', '.join(h.modifiers)}]" if h.modifiers else ""
+        click.echo(f"{h.axis:<9}{h.label:<13}{h.rule_id:<40} {h.text!r} w={h.weight}{mods}")
+    for axis, v in votes(found.hits).items():
+        nonzero = {k: round(x, 2) for k, x in v.items() if x}
+        if nonzero:
+            click.echo(f"votes {axis}: {nonzero}")
+    click.echo(f"context: {', '.join(found.context) or 'current'}")
+
+
+@cli.group()
+def schema() -> None:
+    """Print JSON Schemas of the engine's outputs."""
+
+
+@schema.command("report")
+def schema_report() -> None:
+    """JSON Schema of the report written by ``spectrum analyse --format json``.
+
+    \b
+    Example:
+      spectrum schema report > report.schema.json
+    """
+    from spectrum.models import TrustReport
+
+    click.echo(json.dumps(TrustReport.model_json_schema(), indent=2))
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -29,6 +30,7 @@ class LowerLookupLemmatizer(Lemmatizer):  # type: ignore[misc]
     """
 
     def lookup_lemmatize(self, token: Token) -> list[str]:
+        """Lemma of the lower-cased token, or the lower-cased token itself."""
         table = self.lookups.get_table("lemma_lookup", {})
         lower = token.lower_
         return [str(table.get(lower, lower))]
@@ -39,7 +41,7 @@ class LowerLookupLemmatizer(Lemmatizer):  # type: ignore[misc]
     default_config={"model": None, "mode": "lookup", "overwrite": False, "scorer": None},
 )
 def _make_lower_lemmatizer(
-    nlp: Language, model: object, name: str, mode: str, overwrite: bool, scorer: object
+    nlp: Language, model: Any, name: str, mode: str, overwrite: bool, scorer: Any
 ) -> LowerLookupLemmatizer:
     return LowerLookupLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite, scorer=scorer)
 

@@ -67,7 +67,7 @@ def decided_labels(axis: str, probs: list[dict[str, float]] | None, votes: list[
             for i in range(len(votes))]
 
 
-def scores(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+def scores(gold: Any, pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
     """Per-label precision/recall/F1, macro-F1, kappa and the confusion matrix."""
     p, r, f, s = precision_recall_fscore_support(gold, pred, labels=list(labels), zero_division=0)
     return {

@@ -174,7 +174,7 @@ def test_ingest_encrypted_pdf(tmp_path: Path) -> None:
     with (tmp_path / "locked.pdf").open("wb") as fh:
         writer.write(fh)
     plain.unlink()
-    with pytest.raises(IngestError, match="locked.pdf: encrypted PDF"):
+    with pytest.raises(IngestError, match=r"locked\.pdf: encrypted PDF"):
         list(read(tmp_path / "locked.pdf"))
 
 
@@ -229,7 +229,7 @@ def test_ingest_oversized_file_refused_with_size(tmp_path: Path) -> None:
 
 def test_ingest_vtt_malformed_timestamp_names_line(tmp_path: Path) -> None:
     (tmp_path / "bad.vtt").write_text("WEBVTT\n\n00:00:xx.000 --> 00:00:04.000\nhi\n", encoding="utf-8")
-    with pytest.raises(IngestError, match="bad.vtt: malformed cue timestamp on line 3"):
+    with pytest.raises(IngestError, match=r"bad\.vtt: malformed cue timestamp on line 3"):
         list(read(tmp_path / "bad.vtt"))
 
 

@@ -20,6 +20,8 @@ HIGH = (6, 3)
 #: Intent and practice positions this far apart (on 0–1) are a material gap.
 GAP = 0.4
 GAP_HIGH = 0.7
+#: Passages needed on each side before a difference in position counts as a gap.
+GAP_MIN_N = 3
 MAX_QUOTES = 5
 
 _RATIONALE = {
@@ -99,7 +101,7 @@ def _gap_findings(practices: list[PracticeProfile], cues: list[Item], items: lis
     out: list[Finding] = []
     flagged_domains: set[str] = set()
     for p in practices:
-        if p.intent is None or p.practice is None or p.intent.n < 2 or p.practice.n < 2:
+        if p.intent is None or p.practice is None or p.intent.n < GAP_MIN_N or p.practice.n < GAP_MIN_N:
             continue
         diff = abs(p.intent.score - p.practice.score)
         if diff < GAP or p.intent.spectrum == p.practice.spectrum:

@@ -33,9 +33,9 @@ def position(items: list[Item]) -> Position | None:
     mean = sum(x * w for x, w in pts) / total
     var = sum(w * (x - mean) ** 2 for x, w in pts) / total
     uncertainty = min(1.0, math.sqrt(var + 0.25 / (total + 1)))
-    weights: Counter[str] = Counter()
+    weights: dict[str, float] = {}
     for x, w in pts:
-        weights[_label_for(x)] += w
+        weights[_label_for(x)] = weights.get(_label_for(x), 0.0) + w
     label = max(weights, key=lambda k: (weights[k], -abs(SPECTRUM_POSITION[k] - mean)))
     return Position(spectrum=label, score=round(mean, 3), uncertainty=round(uncertainty, 3), n=len(pts))  # type: ignore[arg-type]
 
@@ -60,9 +60,9 @@ def profiles(items: list[Item], names: Mapping[str, str]) -> list[PracticeProfil
         practice = position(lenses["practice"])
         overall = position(lenses["intent"] + lenses["practice"])
         main = practice if practice is not None and practice.n >= 2 else intent or practice or overall
-        approach_w: Counter[str] = Counter()
+        approach_w: Counter[str] = Counter()  # type: ignore[assignment]
         for i in approach_items:
-            approach_w[i.c.approach.label] += i.c.approach.confidence
+            approach_w[i.c.approach.label] += i.c.approach.confidence  # type: ignore[assignment]
         counts = Counter(i.c.spectrum.label for i in group)
         ranked = sorted(labelled + [i for i in approach_items if i not in labelled],
                         key=lambda i: -(i.c.spectrum.confidence + 0.5 * i.c.approach.confidence))

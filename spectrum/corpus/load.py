@@ -155,7 +155,7 @@ def check_corpus(segments: list[CorpusSegment], splits: dict[str, str]) -> Corpu
         share = counts[axis]["none"] / max(n, 1)
         if share < MINIMUMS["none_share"]:
             problems.append(f"{axis}=none is {share:.0%} of the corpus, under {MINIMUMS['none_share']:.0%}")
-    cover = Counter((s.domain, s.spectrum) for s in segments)
+    cover: Counter[tuple[str, str]] = Counter((str(s.domain), str(s.spectrum)) for s in segments)
     for domain in DOMAINS:
         for label in ("standardised", "aligned", "autonomous"):
             if cover[(domain, label)] == 0:

@@ -6,9 +6,10 @@ would flood every report with "Home | About | Contact" segments, so they are dro
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
 from spectrum.ingest.builder import DocumentBuilder
 
@@ -19,7 +20,9 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 def read_html(path: Path, text: str) -> tuple[DocumentBuilder, str | None]:
     """Return the page's body text and its ``<title>``."""
-    soup = BeautifulSoup(text, "lxml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(text, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup(_DROP):
         tag.decompose()

@@ -28,7 +28,7 @@ def read_text(path: Path, text: str, markdown: bool) -> DocumentBuilder:
     for block in _blocks(text):
         para: list[str] = []
 
-        def flush() -> None:
+        def flush(para: list[str] = para) -> None:
             if para:
                 builder.paragraph(" ".join(para))
                 para.clear()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import srt
@@ -108,7 +108,7 @@ _VOICE_PREFIX = re.compile(r"^\s*(?P<name>[A-Z][\w.'’\-]*(?:\s+[\w.'’\-]+){0
 
 
 def _cue_turns(
-    path: Path, cues: list[tuple[str, str, str | None]], speakers: Mapping[str, SpeakerRole] | None, fmt: str
+    path: Path, cues: Sequence[tuple[str, str, str | None]], speakers: Mapping[str, SpeakerRole] | None, fmt: str
 ) -> DocumentBuilder:
     """Merge consecutive cues of the same speaker into turns."""
     builder = DocumentBuilder(path, fmt)
@@ -157,7 +157,7 @@ def read_vtt(path: Path, text: str, speakers: Mapping[str, SpeakerRole] | None =
         captions = webvtt.from_buffer(io.StringIO(text))
     except Exception as exc:  # webvtt-py raises several unrelated types on bad input
         raise IngestError(f"malformed WebVTT ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})", path) from exc
-    cues = [(c.start, c.text.replace("\n", " "), getattr(c, "voice", None)) for c in captions]
+    cues = [(c.start, c.text.replace("\n", " "), getattr(c, "voice", None)) for c in captions]  # type: ignore[attr-defined]
     if not cues:
         raise IngestError("WebVTT file has no cues", path)
     return _cue_turns(path, cues, speakers, ".vtt")

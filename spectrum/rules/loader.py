@@ -85,7 +85,7 @@ def load_file(path: Path) -> RuleFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read rule file ({exc})", path) from exc
     try:
-        data = yaml.load(text, Loader=_RuleYamlLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_RuleYamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""

@@ -74,7 +74,7 @@ class CompiledRules:
                 detail = " ".join(str(exc).split())
                 raise RuleError(f"invalid token pattern: {detail[:200]}", where) from exc
         if item.phrases:
-            self.lower.add(key, list(self.nlp.tokenizer.pipe(item.phrases)))
+            self.lower.add(key, [self.nlp.make_doc(p) for p in item.phrases])
         if item.lemmas:
             docs = list(self.nlp.pipe(item.lemmas))
             if any(len(d) == 0 for d in docs):

@@ -22,7 +22,7 @@ def _walk(parsed: Any, inside_repeat: bool) -> None:
     for op, arg in parsed:
         name = str(op)
         if name in _REPEATS:
-            low, high, sub = arg
+            _, high, sub = arg
             unbounded = high == sre_parse.MAXREPEAT or high > 100
             if inside_repeat and unbounded:
                 raise ValueError("nested quantifiers could backtrack catastrophically")

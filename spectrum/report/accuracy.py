@@ -1,0 +1,48 @@
+"""Plain-text tables of evaluation results, for the terminal and docs/accuracy.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SYSTEMS = ("engine", "rules_only", "model_without_rules", "majority")
+
+
+def format_evaluation(result: dict[str, Any], worst: int = 10) -> str:
+    """Per-axis macro-F1/kappa for the engine and baselines, per-label scores and confusions."""
+    lines = [f"## Evaluation on the {result['split']} split ({result['n']} segments)", ""]
+    for axis, r in result["axes"].items():
+        lines += [f"### {axis}", "", "| system | macro-F1 | kappa | accuracy |", "|---|---|---|---|"]
+        for s in SYSTEMS:
+            m = r[s]
+            lines.append(f"| {s.replace('_', ' ')} | {m['macro_f1']:.3f} | {m['kappa']:.3f} | {m['accuracy']:.3f} |")
+        lines += ["", f"Expected calibration error (model probabilities): {r['ece']:.3f}; abstention threshold {r['threshold']}", ""]
+        lines += ["| label | precision | recall | F1 | support | baseline F1 (rules only) |", "|---|---|---|---|---|---|"]
+        for label, m in r["engine"]["per_label"].items():
+            b = r["rules_only"]["per_label"][label]["f1"]
+            lines.append(f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} | {b:.3f} |")
+        labels = r["engine"]["labels"]
+        lines += ["", "Confusion matrix (rows gold, columns predicted):", "",
+                  "| gold \\ pred | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
+        for label, row in zip(labels, r["engine"]["confusion"], strict=True):
+            lines.append(f"| {label} | " + " | ".join(str(x) for x in row) + " |")
+        lines.append("")
+    pairs: dict[tuple[str, str, str], list[str]] = {}
+    for ex in result["examples"]:
+        pairs.setdefault((ex["axis"], ex["gold"], ex["pred"]), []).append(ex["text"])
+    lines += [f"### The {worst} most frequent confusions", ""]
+    for (axis, g, p), texts in sorted(pairs.items(), key=lambda kv: -len(kv[1]))[:worst]:
+        lines.append(f"- **{axis}: gold {g} → predicted {p}** ({len(texts)}), e.g. “{texts[0][:200]}”")
+    return "\n".join(lines) + "\n"
+
+
+def format_held_out(result: dict[str, Any]) -> str:
+    """Macro-F1 per held-out group, with mean and worst."""
+    axes = list(result["summary"])
+    lines = [f"## Leave-one-{result['by']}-out", "", f"| {result['by']} | n | " + " | ".join(axes) + " |",
+             "|---" * (len(axes) + 2) + "|"]
+    for g, r in result["groups"].items():
+        lines.append(f"| {g} | {int(r['n'])} | " + " | ".join(f"{r[a]:.3f}" for a in axes) + " |")
+    lines.append("| **mean** | | " + " | ".join(f"{result['summary'][a]['mean']:.3f}" for a in axes) + " |")
+    lines.append("| **worst** | | " + " | ".join(
+        f"{result['summary'][a]['worst']:.3f} ({result['summary'][a]['worst_group']})" for a in axes) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,88 @@
+"""CLI: every command has --help with an example; errors are one line with exit 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from spectrum.cli import cli
+
+
+def commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, cmd in group.commands.items():
+        out.append((*prefix, name))
+        if isinstance(cmd, click.Group):
+            out += commands(cmd, (*prefix, name))
+    return out
+
+
+@pytest.mark.parametrize("path", commands(cli))
+def test_cli_every_command_has_help_with_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    cmd = cli
+    for p in path:
+        cmd = cmd.commands[p]  # type: ignore[attr-defined]
+    if not isinstance(cmd, click.Group) or path in {("rules",)}:
+        assert "Example" in result.output, path
+
+
+def test_cli_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and "spectrum" in result.output
+
+
+def test_cli_ingest_nothing_usable_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "empty.txt")])
+    assert result.exit_code == 1
+    assert "empty.txt: empty file" in result.output
+
+
+def test_cli_ingest_keeps_good_files_when_one_is_bad(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("All academies will use one MIS.\n")
+    (tmp_path / "b.pdf").write_bytes(b"%PDF-1.4 garbage")
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "b.pdf" in result.output and "All academies will use one MIS." in result.output
+
+
+def test_cli_classify_rows_in_order_and_bad_rows_reported(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "All academies will use one MIS."}\n'
+                   '{oops\n'
+                   '\n'
+                   '{"id": "c", "text": "Each headteacher decides the homework policy."}\n'
+                   '{"id": "d"}\n' + '{"id": "e", "text": "' + "x " * 60000 + '"}\n')
+    result = CliRunner().invoke(cli, ["classify", str(src)])
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [r["id"] for r in rows] == ["a", "c", "e"]
+    for key in ("spectrum", "approach", "domain", "scores", "context", "evidence"):
+        assert key in rows[0]
+    assert "line 2: invalid JSON" in result.stderr and "line 5: missing or bad text key" in result.stderr
+
+
+def test_cli_classify_strict_stops_with_line_number(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "x"}\n{oops\n')
+    result = CliRunner().invoke(cli, ["classify", "--strict", str(src)])
+    assert result.exit_code == 1 and "line 2: invalid JSON" in result.output
+
+
+def test_cli_classify_bad_model_is_one_line_error(tmp_path: Path) -> None:
+    bad = tmp_path / "m.skops"
+    bad.write_text("not a model")
+    result = CliRunner().invoke(cli, ["classify", "-", "--model", str(bad)], input="hello\n")
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and "not a skops model file" in result.output
+
+
+def test_cli_analyse_missing_path(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["analyse", str(tmp_path / "nope")])
+    assert result.exit_code == 1 and "no readable documents" in result.output

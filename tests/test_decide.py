@@ -1,0 +1,57 @@
+"""decide: the documented order of context veto, model, threshold and rule contradiction."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from spectrum.decide import decide, rule_label
+
+LABELS = ("standardised", "aligned", "autonomous", "none")
+
+
+def votes(**kw: float) -> dict[str, float]:
+    return {k: kw.get(k, 0.0) for k in LABELS}
+
+
+def probs(**kw: float) -> dict[str, float]:
+    return {k: kw.get(k, 0.0) for k in LABELS}
+
+
+def test_decide_context_veto_when_only_none_votes() -> None:
+    d = decide("spectrum", probs(standardised=0.9, none=0.1), votes(none=2.0), 0.4)
+    assert d.label == "none" and d.abstained and "context veto" in d.explanation[0]
+
+
+def test_decide_model_label_when_confident() -> None:
+    d = decide("spectrum", probs(aligned=0.8, none=0.2), votes(aligned=1.3), 0.4)
+    assert d.label == "aligned" and not d.abstained
+
+
+def test_decide_abstains_below_threshold() -> None:
+    d = decide("spectrum", probs(aligned=0.35, autonomous=0.33, none=0.32), votes(), 0.4)
+    assert d.label == "none" and d.abstained
+
+
+def test_decide_abstains_when_strong_rules_contradict_unsure_model() -> None:
+    d = decide("spectrum", probs(standardised=0.55, autonomous=0.1, none=0.35), votes(autonomous=2.5), 0.4)
+    assert d.label == "none" and "rules say autonomous" in d.explanation[-1]
+
+
+def test_decide_domain_never_abstains() -> None:
+    d = decide("domain", {"finance": 0.2, "hr": 0.1, "other": 0.7}, {"finance": 1.0}, 0.9, abstain_label=None)
+    assert d.label == "other" and not d.abstained
+
+
+def test_decide_rules_only_without_model() -> None:
+    d = decide("spectrum", None, votes(standardised=1.2, autonomous=2.0), 0.4)
+    assert d.label == "autonomous"
+    assert rule_label(votes()) == "none"
+
+
+@given(st.lists(st.floats(0, 1), min_size=4, max_size=4), st.lists(st.floats(0, 5), min_size=4, max_size=4),
+       st.floats(0, 1))
+def test_decide_always_returns_a_known_label(p: list[float], v: list[float], t: float) -> None:
+    total = sum(p) or 1.0
+    d = decide("spectrum", dict(zip(LABELS, [x / total for x in p], strict=True)), dict(zip(LABELS, v, strict=True)), t)
+    assert d.label in LABELS and d.explanation
