@@ -52,11 +52,7 @@ class Engine:
     @property
     def info(self) -> EngineInfo:
         """Versions and hashes that identify what produced a result."""
-        model_hash = "none"
-        if self.model_path and self.model_path.is_file():
-            model_hash = hashlib.sha256(self.model_path.read_bytes()).hexdigest()[:16]
-        return EngineInfo(version=__version__, model=self.model_path.name if self.model_path else "rules-only",
-                          model_hash=model_hash, rules_hash=self.rules.book.digest)
+        return _info(self.model_path, self.rules.book.digest)
 
     def thresholds(self) -> dict[str, float]:
         """Abstention thresholds: the model card's, else defaults."""
@@ -121,6 +117,25 @@ class Engine:
         """Segment and classify documents one at a time (documents stream; nothing accumulates)."""
         for parsed in parse_documents(documents, self.nlp):
             yield parsed, self.classify_spans([p.span for p in parsed], [p.segment for p in parsed])
+
+
+def _info(model_path: Path | None, rules_hash: str) -> EngineInfo:
+    model_hash = "none"
+    if model_path and model_path.is_file():
+        model_hash = hashlib.sha256(model_path.read_bytes()).hexdigest()[:16]
+    return EngineInfo(version=__version__, model=model_path.name if model_path else "rules-only",
+                      model_hash=model_hash, rules_hash=rules_hash)
+
+
+def describe(rules: Sequence[Path] | None = None, model: Path | None = None, rules_only: bool = False) -> EngineInfo:
+    """What ``Engine.load`` with these arguments would report as ``info``, without building it.
+
+    Batch runs key their work on this before any worker loads a pipeline; the rule files are still
+    validated, so a bad rule folder fails the run at once.
+    """
+    from spectrum.rules.loader import load_rules
+
+    return _info(None if rules_only else (model or default_model_path()), load_rules(rules).digest)
 
 
 def analyse(

@@ -98,7 +98,8 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | FileProblem]:
             yield path
 
 
-def _speakers_for(path: Path, cache: dict[Path, dict[str, SpeakerRole]]) -> dict[str, SpeakerRole]:
+def speakers_for(path: Path, cache: dict[Path, dict[str, SpeakerRole]]) -> dict[str, SpeakerRole]:
+    """Speaker roles from a ``speakers.yml`` beside the file, read once per folder."""
     folder = path.parent
     if folder not in cache:
         cache[folder] = {}
@@ -130,7 +131,7 @@ def iter_documents(
             yield item
             continue
         try:
-            merged = {**_speakers_for(item, folder_speakers), **{k.casefold(): v for k, v in (speakers or {}).items()}}
+            merged = {**speakers_for(item, folder_speakers), **{k.casefold(): v for k, v in (speakers or {}).items()}}
             yield from read(item, _kind_for(item, kinds or {}), merged)
         except IngestError as exc:
             yield FileProblem(path=str(item), stage="ingest", error=exc.reason)
