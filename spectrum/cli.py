@@ -404,3 +404,11 @@ def schema_report() -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="spectrum")
+
+
+from spectrum import cli_batch  # noqa: E402,F401  (registers ``batch`` on ``cli``)
+from spectrum.cli_qda import agreement as _qda_agreement  # noqa: E402
+from spectrum.cli_qda import export as _qda_export  # noqa: E402
+
+cli.add_command(_qda_export)
+cli.add_command(_qda_agreement)

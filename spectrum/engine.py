@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Span
@@ -73,9 +74,10 @@ class Engine:
         probs: dict[str, list[dict[str, float]] | None] = dict.fromkeys(AXES)
         if self.model is not None:
             rows = feature_rows(spans, found)
+            shared: dict[tuple[Any, ...], Any] = {}
             for axis in AXES:
                 if axis in self.model.pipelines:
-                    probs[axis] = self.model.predict_proba(axis, rows)
+                    probs[axis] = self.model.predict_proba(axis, rows, shared)
         thresholds = self.thresholds()
         out: list[Classification] = []
         for i, (segment, rules_found) in enumerate(zip(segments, found, strict=True)):

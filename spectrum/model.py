@@ -94,10 +94,19 @@ class TrainedModel:
         """Abstention threshold per axis, tuned on dev."""
         return {k: float(v) for k, v in self.card.get("thresholds", {}).items()}
 
-    def predict_proba(self, axis: str, rows: NDArray[np.object_]) -> list[dict[str, float]]:
-        """Probabilities per label for each row."""
+    def predict_proba(self, axis: str, rows: NDArray[np.object_],
+                      cache: dict[tuple[Any, ...], Any] | None = None) -> list[dict[str, float]]:
+        """Probabilities per label for each row.
+
+        With a ``cache`` shared across axes, each hashed n-gram matrix is computed once per batch
+        instead of once per axis: the hashing vectorizers are stateless and configured alike, and
+        hashing character n-grams is the most expensive step of the whole model.
+        """
         pipe = self.pipelines[axis]
-        probs = pipe.predict_proba(rows)
+        if cache is None:
+            probs = pipe.predict_proba(rows)
+        else:
+            probs = pipe.named_steps["clf"].predict_proba(_features(pipe.named_steps["features"], rows, cache))
         classes = [str(c) for c in pipe.classes_]
         out = []
         for row in probs:
@@ -105,6 +114,32 @@ class TrainedModel:
             d.update({c: float(p) for c, p in zip(classes, row, strict=True)})
             out.append(d)
         return out
+
+
+def _features(features: ColumnTransformer, rows: NDArray[np.object_], cache: dict[tuple[Any, ...], Any]) -> Any:
+    """What ``features.transform(rows)`` returns, reusing hashed matrices from ``cache``."""
+    from scipy import sparse
+
+    weights = features.transformer_weights or {}
+    blocks = []
+    for name, transformer, column in features.transformers_:
+        if transformer == "drop":
+            continue
+        data = rows[:, column]
+        if isinstance(transformer, Pipeline) and isinstance(transformer.steps[0][1], HashingVectorizer):
+            hasher = transformer.steps[0][1]
+            key = (column, repr(sorted(hasher.get_params().items())))
+            if key not in cache:
+                cache[key] = hasher.transform(data)
+            block = cache[key]
+            for _, step in transformer.steps[1:]:
+                block = step.transform(block)
+        else:
+            block = transformer.transform(data)
+        if name in weights:
+            block = block * weights[name]
+        blocks.append(sparse.csr_matrix(block))
+    return sparse.hstack(blocks, format="csr")
 
 
 def default_model_path() -> Path:

@@ -88,3 +88,21 @@ def test_model_training_is_deterministic() -> None:
     a = build_pipeline(Hyper()).fit(rows, labels).predict_proba(rows)
     b = build_pipeline(Hyper()).fit(rows, labels).predict_proba(rows)
     assert np.array_equal(a, b)
+
+
+def test_model_sharing_hashed_features_across_axes_changes_no_probability() -> None:
+    from spectrum.features import feature_rows
+    from spectrum.segment import parse_texts
+
+    nlp = make_nlp()
+    rules = compile_rules(nlp)
+    model = load_model()
+    texts = [s.text for s in load_segments()[:300]]
+    spans = list(parse_texts(texts, nlp))
+    rows = feature_rows(spans, rules.apply(spans))
+    shared: dict[tuple[object, ...], object] = {}
+    for axis in AXES:
+        alone = model.predict_proba(axis, rows)
+        reused = model.predict_proba(axis, rows, shared)
+        assert np.allclose([[p[k] for k in sorted(p)] for p in alone], [[p[k] for k in sorted(p)] for p in reused])
+    assert len(shared) == 2, "one lemma and one character matrix, computed once for all three axes"
