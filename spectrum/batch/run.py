@@ -66,42 +66,62 @@ class Summary:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
-def _execute(fn: Callable[[Any], dict[str, Any]], tasks: Sequence[Any], options: Options,
-             failed: list[dict[str, str]], name: Callable[[Any], str]) -> Iterator[dict[str, Any]]:
-    """Run tasks where the options say; a task that raises is recorded, and the rest go on."""
-    if not tasks:
-        return
-    if options.scheduler is not None:
-        from distributed import Client
-        from distributed import as_completed as dask_completed
+class _Executor:
+    """Runs tasks where the options say, with one pool or client for the whole run.
 
-        client = options.scheduler if isinstance(options.scheduler, Client) else Client(options.scheduler)
-        try:
-            futures = client.map(fn, list(tasks), pure=False)
+    The pool outlives both phases (shards, then trusts), so worker processes and the engines they
+    loaded are paid for once. A task that raises is recorded and the rest go on.
+    """
+
+    def __init__(self, options: Options, failed: list[dict[str, str]]) -> None:
+        self.options = options
+        self.failed = failed
+        self.pool: ProcessPoolExecutor | None = None
+        self.client: Any = None
+        self.own_client = False
+
+    def __enter__(self) -> _Executor:
+        if self.options.scheduler is not None:
+            from distributed import Client
+
+            self.own_client = not isinstance(self.options.scheduler, Client)
+            self.client = Client(self.options.scheduler) if self.own_client else self.options.scheduler
+        elif self.options.workers > 1:
+            self.pool = ProcessPoolExecutor(max_workers=self.options.workers, mp_context=get_context("spawn"))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        if self.client is not None and self.own_client:
+            self.client.close()
+
+    def map(self, fn: Callable[[Any], dict[str, Any]], tasks: Sequence[Any],
+            name: Callable[[Any], str]) -> Iterator[dict[str, Any]]:
+        """Results in completion order."""
+        if not tasks:
+            return
+        if self.client is not None:
+            from distributed import as_completed as dask_completed
+
+            futures = self.client.map(fn, list(tasks), pure=False)
             index = {f.key: t for f, t in zip(futures, tasks, strict=True)}
             for fut in dask_completed(futures):
-                try:
-                    yield fut.result()
-                except Exception as exc:
-                    failed.append({"file": name(index[fut.key]), "stage": "worker", "error": _why(exc)})
-        finally:
-            if client is not options.scheduler:
-                client.close()
-        return
-    if options.workers <= 1:
-        for task in tasks:
-            try:
-                yield fn(task)
-            except Exception as exc:
-                failed.append({"file": name(task), "stage": "worker", "error": _why(exc)})
-        return
-    with ProcessPoolExecutor(max_workers=options.workers, mp_context=get_context("spawn")) as pool:
-        pending = {pool.submit(fn, t): t for t in tasks}
-        for fut in as_completed(pending):
-            try:
-                yield fut.result()
-            except Exception as exc:
-                failed.append({"file": name(pending[fut]), "stage": "worker", "error": _why(exc)})
+                yield from self._result(fut.result, index[fut.key], name)
+        elif self.pool is not None:
+            pending = {self.pool.submit(fn, t): t for t in tasks}
+            for fut in as_completed(pending):
+                yield from self._result(fut.result, pending[fut], name)
+        else:
+            for task in tasks:
+                yield from self._result(lambda t=task: fn(t), task, name)  # type: ignore[misc]
+
+    def _result(self, get: Callable[[], dict[str, Any]], task: Any,
+                name: Callable[[Any], str]) -> Iterator[dict[str, Any]]:
+        try:
+            yield get()
+        except Exception as exc:
+            self.failed.append({"file": name(task), "stage": "worker", "error": _why(exc)})
 
 
 def _why(exc: BaseException) -> str:
@@ -172,23 +192,27 @@ def run_batch(corpus: Path, out: Path, options: Options | None = None, progress:
         progress.note(f"{plan.documents} files in {len(plan.shards)} shards, {len(plan.trusts)} trusts; "
                       f"{len(plan.shards) - len(pending)} shards already done")
         progress.start(sum(len(s.items) for s in pending))
-        ran = {"documents": 0, "segments": 0, "words": 0, "seconds": 0.0}
+        ran: dict[str, Any] = {"documents": 0, "segments": 0, "words": 0, "seconds": 0.0, "rss_mb": 0.0}
         t_work = time.perf_counter()
-        for result in _execute(run_shard, [ShardTask(s, str(out), spec, extra) for s in pending], options,
-                               summary.failed, lambda t: f"shard of {t.shard.trust} ({len(t.shard.items)} files)"):
-            for k in ran:
-                ran[k] += result[k]
-            progress.advance(result["files"])
-        classify_seconds = time.perf_counter() - t_work
-        done_shards = {s.key for s in plan.shards if store.done("shards", s.key) is not None}
-        trusts = [t for t in plan.trusts if set(t.shards) <= done_shards and store.done("trusts", t.key) is None]
-        for t in plan.trusts:
-            if not set(t.shards) <= done_shards:
-                summary.failed.append({"file": t.name, "stage": "analyse", "error": "some of its shards failed"})
-        progress.note(f"analysing {len(trusts)} trusts")
-        for _ in _execute(run_trust, [TrustTask(t, str(out), info, extra, options.show_names) for t in trusts],
-                          options, summary.failed, lambda t: t.trust.name):
-            pass
+        with _Executor(options, summary.failed) as executor:
+            for result in executor.map(run_shard, [ShardTask(s, str(out), spec, extra) for s in pending],
+                                       lambda t: f"shard of {t.shard.trust} ({len(t.shard.items)} files)"):
+                progress.advance(result["files"])
+                if result.get("skipped"):
+                    continue
+                for k in ("documents", "segments", "words", "seconds"):
+                    ran[k] += result[k]
+                ran["rss_mb"] = max(ran["rss_mb"], result.get("rss_mb", 0.0))
+            classify_seconds = time.perf_counter() - t_work
+            done_shards = {s.key for s in plan.shards if store.done("shards", s.key) is not None}
+            trusts = [t for t in plan.trusts if set(t.shards) <= done_shards and store.done("trusts", t.key) is None]
+            for t in plan.trusts:
+                if not set(t.shards) <= done_shards:
+                    summary.failed.append({"file": t.name, "stage": "analyse", "error": "some of its shards failed"})
+            progress.note(f"analysing {len(trusts)} trusts")
+            for _ in executor.map(run_trust, [TrustTask(t, str(out), info, extra, options.show_names) for t in trusts],
+                                  lambda t: t.trust.name):
+                pass
         for kind, keep in (("shards", done_shards), ("segments", done_shards), ("documents", done_shards),
                            ("trusts", {t.key for t in plan.trusts}), ("practices", {t.key for t in plan.trusts}),
                            ("findings", {t.key for t in plan.trusts})):
@@ -233,7 +257,8 @@ def _merge(store: Store, plan: Plan, info: Any, options: Options, summary: Summa
         "this_run": {"documents": ran["documents"], "segments": ran["segments"], "words": ran["words"],
                      "classify_seconds": round(classify_seconds, 3),
                      "documents_per_second": round(ran["documents"] / classify_seconds, 2) if classify_seconds else 0,
-                     "workers": options.workers, "scheduler": str(options.scheduler) if options.scheduler else None},
+                     "peak_worker_rss_mb": ran["rss_mb"], "workers": options.workers,
+                     "scheduler": str(options.scheduler) if options.scheduler else None},
         "seconds": round(elapsed, 3),
         "started": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -157,9 +157,18 @@ def run_shard(task: ShardTask) -> dict[str, Any]:
     atomic_write(store.part("segments", key), write_segments)
     write_parquet(store.part("documents", key), table(doc_rows, documents_schema(extra)))
     summary = {"key": key, "trust": task.shard.trust, "files": len(task.shard.items), **counts,
-               "problems": problems, "seconds": round(time.perf_counter() - t0, 3)}
+               "problems": problems, "seconds": round(time.perf_counter() - t0, 3), "rss_mb": _peak_rss_mb()}
     store.mark_done("shards", key, summary)
     return {**summary, "skipped": False}
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of the calling process, so runs can show memory stays flat as the corpus grows."""
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
 
 
 def _classify(engine: Any, group: Sequence[tuple[dict[str, Any], Document]],
