@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -162,39 +162,6 @@ def analyse(paths: tuple[Path, ...], trust: str | None, fmt: str, output: Path |
         click.echo(text, nl=False)
 
 
-def _read_classify_input(path: str, strict: bool) -> Iterator[tuple[str, str]]:
-    """Yield (id, text) rows from JSONL, plain lines or stdin; bad rows are reported and skipped."""
-    from spectrum.errors import InputError
-
-    stream = click.open_file(path, "rb")
-    jsonl = path.endswith(".jsonl") or path == "-"
-    for n, raw in enumerate(stream, 1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            msg = f"{path}: line {n}: not UTF-8"
-            if strict:
-                raise InputError(msg) from None
-            click.echo(f"warning: {msg}", err=True)
-            continue
-        if not line.strip():
-            continue
-        if jsonl and line.lstrip().startswith("{"):
-            try:
-                row = json.loads(line)
-                text = row["text"]
-                if not isinstance(text, str):
-                    raise TypeError("text is not a string")
-                yield str(row.get("id", n)), text
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                msg = f"{path}: line {n}: {'invalid JSON' if isinstance(exc, json.JSONDecodeError) else 'missing or bad text key'}"
-                if strict:
-                    raise InputError(msg) from None
-                click.echo(f"warning: {msg}", err=True)
-        else:
-            yield str(n), line.rstrip("\n")
-
-
 @cli.command()
 @click.argument("input_path", metavar="INPUT")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
@@ -238,7 +205,12 @@ def classify(input_path: str, fmt: str, strict: bool, batch_size: int, rules_dir
                     click.echo(json.dumps(row, ensure_ascii=False))
             batch.clear()
 
-        for item in _read_classify_input(input_path, strict):
+        from spectrum.ingest.rows import read_rows
+
+        stream = click.open_file(input_path, "rb")
+        rows = read_rows(stream, input_path, jsonl=input_path.endswith(".jsonl") or input_path == "-", strict=strict,
+                         warn=lambda message: click.echo(f"warning: {message}", err=True))
+        for item in rows:
             batch.append(item)
             if len(batch) >= batch_size:
                 flush()
@@ -381,6 +353,31 @@ def rules_explain(text: str, rules_dirs: tuple[Path, ...]) -> None:
         if nonzero:
             click.echo(f"votes {axis}: {nonzero}")
     click.echo(f"context: {', '.join(found.context) or 'current'}")
+
+
+@rules.command("coverage")
+@click.option("--split", type=click.Choice(["dev", "test"]), default="dev", show_default=True,
+              help="Corpus split for the per-rule figures; rules alone are always scored on test.")
+@click.option("--min-hits", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Votes a rule needs before a low precision is listed.")
+@click.option("--corpus", type=click.Path(path_type=Path), default=None, help="Corpus folder; default: the shipped corpus.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@_rules_opt
+def rules_coverage(split: str, min_hits: int, corpus: Path | None, as_json: bool, rules_dirs: tuple[Path, ...]) -> None:
+    """Each rule's hits and precision on the annotated corpus, and rules alone on the test split.
+
+    \b
+    Example:
+      spectrum rules coverage --split dev
+    """
+    from spectrum.rules.coverage import format_report, measure
+
+    try:
+        rep = measure(split, corpus, list(rules_dirs), min_hits)
+    except SpectrumError as exc:
+        _fail(str(exc))
+        return
+    click.echo(json.dumps(rep.to_json(), indent=2) if as_json else format_report(rep))
 
 
 @cli.group()

@@ -294,3 +294,30 @@ def test_decode_text_returns_str_or_ingest_error(data: bytes) -> None:
         assert isinstance(decode_text(data, "x.txt"), str)
     except IngestError:
         pass
+
+
+def test_classify_rows_keep_order_and_skip_bad_lines_with_a_warning() -> None:
+    from spectrum.ingest.rows import read_rows
+
+    lines = [b'{"id": "a", "text": "First."}\n', b"\n", b'{"id": "b", "text": \n', b"\xff\xfe\n",
+             b'{"id": "c"}\n', b'{"id": "d", "text": "Last."}\n']
+    warnings: list[str] = []
+    rows = list(read_rows(lines, "in.jsonl", jsonl=True, warn=warnings.append))
+    assert rows == [("a", "First."), ("d", "Last.")]
+    assert [w.split(": ")[1] for w in warnings] == ["line 3", "line 4", "line 5"]
+
+
+def test_classify_rows_strict_stops_at_the_first_bad_line() -> None:
+    from spectrum.errors import InputError
+    from spectrum.ingest.rows import read_rows
+
+    with pytest.raises(InputError, match="in.jsonl: line 2: invalid JSON"):
+        list(read_rows([b'{"text": "ok"}\n', b"{nope\n"], "in.jsonl", jsonl=True, strict=True))
+
+
+@given(st.lists(st.binary(max_size=200), max_size=20))
+def test_classify_rows_never_crash_on_random_bytes(lines: list[bytes]) -> None:
+    from spectrum.ingest.rows import read_rows
+
+    for row_id, text in read_rows(lines, "x.jsonl", jsonl=True):
+        assert isinstance(row_id, str) and isinstance(text, str)
