@@ -311,7 +311,7 @@ def test_classify_rows_strict_stops_at_the_first_bad_line() -> None:
     from spectrum.errors import InputError
     from spectrum.ingest.rows import read_rows
 
-    with pytest.raises(InputError, match="in.jsonl: line 2: invalid JSON"):
+    with pytest.raises(InputError, match=r"in\.jsonl: line 2: invalid JSON"):
         list(read_rows([b'{"text": "ok"}\n', b"{nope\n"], "in.jsonl", jsonl=True, strict=True))
 
 

@@ -9,13 +9,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from spectrum.analysis.challenges import findings
+from spectrum.analysis.evidence import Item
+from spectrum.analysis.profiles import profiles
+from spectrum.analysis.spread import improvement_spread
 from spectrum.corpus.load import default_corpus_dir
 from spectrum.engine import Engine, analyse
-from spectrum.models import TrustReport
+from spectrum.models import AxisDecision, Classification, Document, Finding, Segment, TrustReport
 from spectrum.report import render
 
 TRUSTS = sorted(p for p in (default_corpus_dir() / "trusts").iterdir() if (p / "expected.yml").is_file())
 GOLDEN = Path(__file__).parent / "golden"
+SEVERITY = ["low", "medium", "high"]
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +43,49 @@ def test_report_healthy_trust_has_no_medium_or_high_finding(reports: dict[str, T
     assert [(f.challenge, f.severity) for f in healthy.findings if f.severity != "low"] == []
 
 
-def test_report_expected_findings_are_found(reports: dict[str, TrustReport]) -> None:
-    """Every expected finding is reported (at least as 'possible'); recall is printed per trust."""
-    missed = []
+def _expected(trust: Path) -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((trust / "expected.yml").read_text())  # type: ignore[no-any-return]
+
+
+def _match(entry: dict, got: list[Finding]) -> Finding | None:  # type: ignore[type-arg]
+    """The reported finding an expected one corresponds to: same challenge and domain, else one with no domain, else any."""
+    same = [f for f in got if f.challenge == entry["challenge"]]
+    exact = [f for f in same if entry.get("domain") and f.domain == entry["domain"]]
+    general = [f for f in same if f.domain is None]
+    return max(exact or general or same, key=lambda f: SEVERITY.index(f.severity), default=None)
+
+
+def test_report_findings_match_expected_on_sample_trusts(reports: dict[str, TrustReport]) -> None:
+    """Recall: expected findings reported at any severity. Precision: medium/high findings that were expected.
+
+    Both are printed, with severity agreement; no medium or high finding may name a challenge the
+    trust's expected.yml does not expect, and none listed as absent may be more than 'possible'.
+    """
+    entries = hits = severity_right = found_total = found_right = 0
+    missed, unexpected, absent = [], [], []
     for t in TRUSTS:
-        expected = {f["challenge"] for f in yaml.safe_load((t / "expected.yml").read_text()).get("findings") or []}
-        got = {f.challenge for f in reports[t.name].findings}
-        print(f"{t.name}: expected {sorted(expected)}, reported {sorted(got)}")
-        missed += [(t.name, c) for c in expected - got]
-    # measured at the time of writing: 1 miss of 10 (riverbend's low-severity succession risk)
+        exp = _expected(t)
+        expected = exp.get("findings") or []
+        got = reports[t.name].findings
+        for entry in expected:
+            f = _match(entry, got)
+            entries += 1
+            hits += f is not None
+            severity_right += f is not None and f.severity == entry["severity"]
+            if f is None:
+                missed.append((t.name, entry["challenge"]))
+        found = [f for f in got if f.severity != "low"]
+        found_total += len(found)
+        found_right += sum(f.challenge in {e["challenge"] for e in expected} for f in found)
+        unexpected += [(t.name, f.challenge, f.domain) for f in found if f.challenge not in {e["challenge"] for e in expected}]
+        absent += [(t.name, f.challenge) for f in found if f.challenge in (exp.get("absent_findings") or [])]
+        print(f"{t.name}: expected {[(e['challenge'], e.get('domain'), e['severity']) for e in expected]}; "
+              f"reported {[(f.challenge, f.domain, f.severity) for f in got]}")
+    print(f"findings recall {hits}/{entries}, severity as expected {severity_right}/{entries}, "
+          f"precision of medium/high findings {found_right}/{found_total}")
+    assert unexpected == [] and absent == [], (unexpected, absent)
+    # measured at the time of writing: 1 miss of 10 (riverbend's low-severity succession risk: no
+    # rule cue matches how its documents describe unpaid network leads without successors)
     assert len(missed) <= 1, missed
 
 
@@ -54,7 +93,7 @@ def test_report_practice_positions_match_expected(reports: dict[str, TrustReport
     """Spectrum position per expected practice; the share right is printed and must not regress."""
     right = total = 0
     for t in TRUSTS:
-        expected = yaml.safe_load((t / "expected.yml").read_text())["practices"]
+        expected = _expected(t)["practices"]
         got = {p.domain: p.spectrum for p in reports[t.name].practices}
         for p in expected:
             total += 1
@@ -102,3 +141,163 @@ def test_report_markdown_golden(reports: dict[str, TrustReport]) -> None:
 def test_report_is_deterministic(engine: Engine) -> None:
     trust = TRUSTS[0]
     assert render(analyse(engine, [trust]), "md") == render(analyse(engine, [trust]), "md")
+
+
+# --- how findings are decided, on small hand-made evidence -------------------------------------
+
+def _item(text: str, *, doc: str, kind: str = "interview", spectrum: str = "none", confidence: float = 0.9,
+          domain: str = "assessment", speaker: str | None = None, role: str | None = None,
+          approach: str = "none", context: tuple[str, ...] = ("current",), challenges: tuple[str, ...] = ()) -> Item:
+    seg = Segment(id=f"{doc}:{text}", document_id=doc, index=0, text=text, start=0, end=len(text),
+                  speaker=speaker, role=role, kind=kind)  # type: ignore[arg-type]
+
+    def axis(label: str, p: float) -> AxisDecision:
+        return AxisDecision(label=label, scores={label: p}, confidence=p)
+
+    c = Classification(segment=seg, spectrum=axis(spectrum, confidence), approach=axis(approach, confidence),
+                       domain=axis(domain, 0.9), context=list(context), challenges=list(challenges))  # type: ignore[arg-type]
+    return Item(c, Document(id=doc, source=f"{doc}.txt", title=doc, kind=kind, text=text, format="txt"))  # type: ignore[arg-type]
+
+
+def _findings(items: list[Item]) -> list[Finding]:
+    return findings(items, profiles(items, {}), {})
+
+
+def _policy(label: str, n: int = 3, confidence: float = 0.9) -> list[Item]:
+    return [_item(f"policy line {k}", doc=f"policy{k % 2}", kind="policy", spectrum=label, confidence=confidence)
+            for k in range(n)]
+
+
+def _voices(label: str, n: int = 3, confidence: float = 0.9, domain: str = "assessment") -> list[Item]:
+    return [_item(f"head {k} says", doc="heads", speaker=f"Head {k}", role="headteacher", spectrum=label,
+                  confidence=confidence, domain=domain) for k in range(n)]
+
+
+def _gaps(items: list[Item]) -> list[Finding]:
+    return [f for f in _findings(items) if f.challenge == "intent_practice_gap" and f.domain]
+
+
+def test_challenges_gap_needs_confident_evidence_on_both_sides() -> None:
+    """Three passages the engine was unsure about are not a position to compare with policy."""
+    assert _gaps(_policy("standardised") + _voices("autonomous", confidence=0.4)) == []
+    assert [f.domain for f in _gaps(_policy("standardised") + _voices("autonomous", confidence=0.9))] == ["assessment"]
+
+
+def test_challenges_gap_needs_practice_from_more_than_one_source() -> None:
+    """One person's account is an anecdote; one policy can be the whole of a trust's intent."""
+    one_speaker = [_item(f"line {k}", doc="heads", speaker="Head 0", role="headteacher", spectrum="autonomous")
+                   for k in range(4)]
+    one_policy = [_item(f"policy line {k}", doc="policy", kind="policy", spectrum="standardised") for k in range(3)]
+    assert _gaps(_policy("standardised", n=4) + one_speaker) == []
+    assert [f.domain for f in _gaps(one_policy + _voices("autonomous"))] == ["assessment"]
+
+
+def test_challenges_gap_severity_follows_how_far_apart_the_labels_are() -> None:
+    two_steps = _gaps(_policy("standardised", n=4) + _voices("autonomous", n=4))
+    one_step = _gaps(_policy("standardised", n=4) + _voices("aligned", n=4))
+    assert [f.severity for f in two_steps] == ["high"]
+    assert [f.severity for f in one_step] == ["medium"]
+    labels = {q.label for q in two_steps[0].evidence}
+    assert labels == {"intent: standardised", "practice: autonomous"}
+
+
+def test_challenges_no_gap_when_one_side_is_split_between_labels() -> None:
+    """Practice that is partly standardised, partly aligned, partly autonomous has no one place to differ from."""
+    split = _voices("standardised", n=2) + _voices("aligned", n=1) + \
+        [_item(f"teacher {k} says", doc="staff", speaker=f"Teacher {k}", role="teacher", spectrum="autonomous")
+         for k in range(2)]
+    assert _gaps(_policy("standardised", n=4) + split) == []
+    assert [f.domain for f in _gaps(_policy("standardised", n=4) + _voices("autonomous", n=3) + split[:1])] \
+        == ["assessment"]
+
+
+def test_challenges_no_gap_for_the_catch_all_domain() -> None:
+    other = [_item(f"line {k}", doc=f"policy{k % 2}", kind="policy", spectrum="standardised", domain="other")
+             for k in range(4)] + _voices("autonomous", n=4, domain="other")
+    assert _gaps(other) == []
+
+
+def test_challenges_no_gap_when_intent_and_practice_agree() -> None:
+    assert _gaps(_policy("standardised", n=4) + _voices("standardised", n=4)) == []
+
+
+def _accounts(*labels: str, role: str = "headteacher") -> list[Item]:
+    return [_item(f"improvement as {label} {k}", doc="interviews", speaker=f"Speaker {k}", role=role,
+                  domain="school_improvement", approach=label) for k, label in enumerate(labels)]
+
+
+def test_spread_is_the_share_of_speakers_differing_from_the_commonest_account() -> None:
+    same = improvement_spread(_accounts("organic", "organic", "organic"))[1]
+    half = improvement_spread(_accounts("roll-out", "co-design", "organic", "organic"))[1]
+    apart = improvement_spread(_accounts("roll-out", "co-design", "organic"))[1]
+    assert (same.disagreement, same.diverges) == (0.0, False)
+    assert (half.common, half.disagreement, half.diverges) == ("organic", 0.5, False)
+    assert (round(apart.disagreement, 2), apart.diverges) == (0.67, True)
+
+
+def test_spread_is_not_measured_with_fewer_than_three_speakers() -> None:
+    s = improvement_spread(_accounts("roll-out", "organic"))[1]
+    assert s.disagreement == 0.5 and not s.measured and not s.diverges
+
+
+def test_spread_ignores_interviewers_past_accounts_and_other_domains() -> None:
+    ignored = [
+        _item("the interviewer suggests roll-out", doc="interviews", speaker="Reviewer", role="interviewer",
+              domain="school_improvement", approach="roll-out"),
+        _item("we used to roll it out", doc="interviews", speaker="Speaker 9", role="teacher",
+              domain="school_improvement", approach="roll-out", context=("past",)),
+        _item("curriculum was co-designed", doc="interviews", speaker="Speaker 8", role="teacher",
+              domain="curriculum", approach="co-design"),
+    ]
+    s = improvement_spread(_accounts("organic", "organic", "organic") + ignored)[1]
+    assert [a.speaker for a in s.accounts] == ["Speaker 0", "Speaker 1", "Speaker 2"]
+
+
+def _approach(items: list[Item]) -> list[Finding]:
+    return [f for f in _findings(items) if f.challenge == "unarticulated_improvement_approach"]
+
+
+def _cannot_say(n: int) -> list[Item]:
+    return [_item(f"I couldn't tell you {k}", doc=f"staff{k}", speaker=f"Teacher {k}", role="teacher",
+                  domain="school_improvement", challenges=("unarticulated_improvement_approach",)) for k in range(n)]
+
+
+def test_challenges_diverging_accounts_alone_are_only_possible() -> None:
+    [f] = _approach(_accounts("roll-out", "co-design", "organic"))
+    assert (f.status, f.severity, f.domain) == ("possible", "low", "school_improvement")
+    assert "2 of 3 differ" in f.rationale
+
+
+def test_challenges_diverging_accounts_raise_a_finding_the_cues_support() -> None:
+    [agreeing] = _approach(_cannot_say(3) + _accounts("organic", "organic", "organic"))
+    [diverging] = _approach(_cannot_say(3) + _accounts("roll-out", "co-design", "organic"))
+    assert (agreeing.status, agreeing.severity) == ("found", "medium")
+    assert (diverging.status, diverging.severity) == ("found", "high")
+    assert _approach(_accounts("organic", "organic", "organic")) == []
+
+
+def _ceo_dependence(n: int) -> list[Item]:
+    return [_item(f"it all goes through the CEO {k}", doc=f"int{k}", speaker=f"Head {k}", role="headteacher",
+                  challenges=("ceo_single_point_of_failure",)) for k in range(n)]
+
+
+def _no_plan(n: int) -> list[Item]:
+    return [_item(f"there is no succession plan {k}", doc=f"gov{k}", speaker=f"Trustee {k}", role="trustee",
+                  challenges=("weak_systems_succession",)) for k in range(n)]
+
+
+def _succession(items: list[Item]) -> list[Finding]:
+    return [f for f in _findings(items) if f.challenge == "weak_systems_succession"]
+
+
+def test_challenges_ceo_dependence_counts_towards_succession_only_with_succession_cues() -> None:
+    [alone] = _succession(_no_plan(2))
+    [with_ceo] = _succession(_no_plan(2) + _ceo_dependence(4))
+    assert (alone.status, alone.severity) == ("possible", "low")
+    assert (with_ceo.status, with_ceo.severity) == ("found", "high")
+    assert _succession(_ceo_dependence(4)) == []
+
+
+def test_challenges_thin_ceo_dependence_does_not_count_towards_succession() -> None:
+    [f] = _succession(_no_plan(2) + _ceo_dependence(1))
+    assert (f.status, f.severity) == ("possible", "low")

@@ -2,7 +2,28 @@
 
 A single cue is never a finding: the count of cue segments and of distinct sources (document ×
 speaker) decides between ``possible`` (low) and ``found`` (medium/high). Thresholds were set
-against the sample trusts' ``expected.yml`` and are listed here so a reviewer can see them.
+against the sample trusts' ``expected.yml`` with room to spare, and are listed here so a reviewer
+can see them; ``docs/findings.md`` gives the reasoning and the figures measured on the samples.
+
+Aggregate signals, beside the cues:
+
+* **intent–practice gap** by domain: intent and practice positions (see ``profiles``) at least
+  ``GAP`` apart with different labels. Each side must be a position worth comparing: at least
+  ``GAP_MIN_WEIGHT`` of confidence-weighted evidence (a few passages the engine was unsure about
+  are not a position), with its label carrying at least ``GAP_COHERENCE`` of that weight (a side
+  split between labels has no one place to differ from). Practice must also come from
+  ``GAP_MIN_SOURCES`` sources, since one person's account is an anecdote; intent need not, since
+  one policy is often the whole of what a trust writes about a practice.
+  ``other`` is a catch-all, not one practice, so it never has a gap. High when the labels are two
+  steps apart (standardised against autonomous) or ``GAP_HIGH`` apart; medium otherwise.
+* **improvement approach not articulated**: the spread of speakers' accounts of school improvement
+  (``spread``: share of speakers, at least ``spread.MIN_SPEAKERS`` of them, whose account differs
+  from the most common one). Labels can differ for harmless reasons (speakers describe different
+  parts of one model), so divergence alone is a *possible* finding; it raises a finding the cues
+  already support (medium → high), and is reported in the rationale either way.
+* **weak systems and succession**: dependence on the CEO is the sharpest succession risk
+  (no one underneath), so when the CEO single point of failure is itself found, its passages
+  count towards weak succession too — but only for a trust with succession cues of its own.
 """
 
 from __future__ import annotations
@@ -10,44 +31,64 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
+from spectrum.analysis import spread as spread_mod
 from spectrum.analysis.evidence import Item, quote, usable
-from spectrum.models import Finding, PracticeProfile
-from spectrum.vocab import CHALLENGES
+from spectrum.analysis.profiles import evidence_weight, sides, weight
+from spectrum.models import Finding, Position, PracticeProfile, Quote
+from spectrum.vocab import CHALLENGES, SPECTRUM_POSITION
 
 #: (segments, sources) needed for a medium finding, and for a high one.
 MEDIUM = (3, 2)
 HIGH = (6, 3)
-#: Intent and practice positions this far apart (on 0–1) are a material gap.
+#: Intent and practice positions this far apart (on 0–1) are a material gap...
 GAP = 0.4
+#: ...and this far apart, or two labels apart, a high one.
 GAP_HIGH = 0.7
-#: Passages needed on each side before a difference in position counts as a gap.
-GAP_MIN_N = 3
+#: Confidence-weighted evidence (sum of label confidences) needed on each side of a gap.
+GAP_MIN_WEIGHT = 2.0
+#: Distinct sources (document × speaker) needed on the practice side of a gap.
+GAP_MIN_SOURCES = 2
+#: Share of a side's weight its own label must carry for the side to count as one position.
+GAP_COHERENCE = 0.5
 MAX_QUOTES = 5
+_SEVERITIES = ("low", "medium", "high")
 
 _RATIONALE = {
     "ceo_single_point_of_failure": (
         "Decisions, sign-offs, relationships or knowledge are described as running through the CEO, "
-        "in {n} passages from {s} sources, without evidence underneath of a deputy, delegation or succession."
+        "in {n} from {s}, without evidence underneath of a deputy, delegation or succession."
     ),
     "weak_systems_succession": (
-        "{n} passages from {s} sources describe missing succession plans, undocumented systems or "
-        "dependence on individuals."
+        "Missing succession plans, undocumented systems or dependence on individuals are described in {n} from {s}."
     ),
     "unarticulated_improvement_approach": (
-        "{n} passages from {s} sources suggest people cannot describe the trust's approach to school "
-        "improvement in the same way, or do not know it."
+        "Signs that people cannot describe the trust's approach to school improvement in the same way, or do "
+        "not know it, appear in {n} from {s}."
     ),
     "intent_practice_gap": (
-        "{n} passages from {s} sources say directly that what happens differs from what is written down."
+        "That what happens differs from what is written down is said directly in {n} from {s}."
     ),
     "expertise_locked_in": (
-        "{n} passages from {s} sources describe strong practice that stays inside one school or trust."
+        "Strong practice that stays inside one school or trust is described in {n} from {s}."
     ),
     "reinventing_the_wheel": (
-        "{n} passages from {s} sources describe building again what already exists elsewhere, or "
-        "schools each writing their own version of the same thing."
+        "Building again what already exists elsewhere, or schools each writing their own version of the same "
+        "thing, is described in {n} from {s}."
     ),
 }
+
+
+def _sources(items: list[Item]) -> int:
+    return len({i.source for i in items})
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 passage``, ``3 passages``: rationales are read by people, not parsed."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _basis(challenge: str, group: list[Item]) -> str:
+    return _RATIONALE[challenge].format(n=_count(len(group), "passage"), s=_count(_sources(group), "source"))
 
 
 def _severity(n: int, sources: int) -> tuple[str, str]:
@@ -58,7 +99,8 @@ def _severity(n: int, sources: int) -> tuple[str, str]:
     return "low", "possible"
 
 
-def _quotes(items: list[Item], names: Mapping[str, str], label: str) -> list:  # type: ignore[type-arg]
+def _quotes(items: list[Item], names: Mapping[str, str], label: str) -> list[Quote]:
+    """One quote per source, in the order given, so the evidence shows breadth rather than repetition."""
     seen: set[str] = set()
     out = []
     for i in items:
@@ -71,8 +113,19 @@ def _quotes(items: list[Item], names: Mapping[str, str], label: str) -> list:  #
     return out
 
 
+def _finding(challenge: str, group: list[Item], names: Mapping[str, str], rationale: str | None = None,
+             severity: tuple[str, str] | None = None, evidence: list[Quote] | None = None,
+             domain: str | None = None) -> Finding:
+    severity_, status = severity or _severity(len(group), _sources(group))
+    text = rationale or _basis(challenge, group)
+    if status == "possible":
+        text = "Possible: thin evidence. " + text
+    return Finding(challenge=challenge, domain=domain, severity=severity_, status=status,  # type: ignore[arg-type]
+                   rationale=text, evidence=evidence if evidence is not None else _quotes(group, names, challenge))
+
+
 def findings(items: list[Item], practices: list[PracticeProfile], names: Mapping[str, str]) -> list[Finding]:
-    """Every challenge with evidence, strongest first within the vocabulary's order."""
+    """Every challenge with evidence, in the vocabulary's order."""
     cued: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         if usable(item):
@@ -83,47 +136,92 @@ def findings(items: list[Item], practices: list[PracticeProfile], names: Mapping
         group = cued.get(challenge, [])
         if challenge == "intent_practice_gap":
             out.extend(_gap_findings(practices, group, items, names))
-            continue
-        if not group:
-            continue
-        sources = len({i.source for i in group})
-        severity, status = _severity(len(group), sources)
-        rationale = _RATIONALE[challenge].format(n=len(group), s=sources)
-        if status == "possible":
-            rationale = "Possible: thin evidence. " + rationale
-        out.append(Finding(challenge=challenge, severity=severity, status=status,  # type: ignore[arg-type]
-                           rationale=rationale, evidence=_quotes(group, names, challenge)))
+        elif challenge == "unarticulated_improvement_approach":
+            out.extend(_approach_findings(group, items, names))
+        elif challenge == "weak_systems_succession":
+            out.extend(_succession_findings(group, cued.get("ceo_single_point_of_failure", []), names))
+        elif group:
+            out.append(_finding(challenge, group, names))
     return out
+
+
+def _succession_findings(own: list[Item], ceo: list[Item], names: Mapping[str, str]) -> list[Finding]:
+    if not own:
+        return []
+    ceo_found = _severity(len(ceo), _sources(ceo))[1] == "found"
+    support = [i for i in ceo if i not in own] if ceo_found else []
+    group = own + support
+    rationale = _basis("weak_systems_succession", group)
+    if support:
+        rationale += (f" {len(support)} of them describe dependence on the CEO, which is found "
+                      "above and leaves no one underneath to take over.")
+    return [_finding("weak_systems_succession", group, names, rationale)]
+
+
+def _approach_findings(cues: list[Item], items: list[Item], names: Mapping[str, str]) -> list[Finding]:
+    spreads = [s for s in spread_mod.improvement_spread(items) if s.measured]
+    diverging = [s for s in spreads if s.diverges]
+    if not cues and not diverging:
+        return []
+    if cues:
+        severity, status = _severity(len(cues), _sources(cues))
+        rationale = _basis("unarticulated_improvement_approach", cues)
+    else:
+        severity, status = "low", "possible"
+        rationale = "Speakers' accounts of school improvement diverge, though nobody says directly that the approach is unclear."
+    if status == "found" and diverging:
+        severity = _SEVERITIES[min(_SEVERITIES.index(severity) + 1, len(_SEVERITIES) - 1)]
+    rationale = " ".join([rationale, *(s.describe(names) for s in spreads)])
+    evidence = _quotes(cues, names, "unarticulated_improvement_approach")
+    for s in diverging:
+        for a in s.accounts:
+            if len(evidence) < MAX_QUOTES and a.item.c.segment.text not in {q.text for q in evidence}:
+                evidence.append(quote(a.item, names, f"account: {a.label}"))
+    return [_finding("unarticulated_improvement_approach", cues, names, rationale, (severity, status), evidence,
+                     domain=spread_mod.DOMAIN)]
+
+
+def _side_quotes(group: list[Item], pos: Position, side: str, names: Mapping[str, str]) -> list[Quote]:
+    best = sorted((i for i in group if i.c.spectrum.label == pos.spectrum), key=lambda i: -weight(i))
+    return _quotes(best, names, f"{side}: {pos.spectrum}")[:2]
+
+
+def _comparable(group: list[Item], pos: Position, min_sources: int = 1) -> bool:
+    """Enough evidence, from enough sources, mostly agreeing on the side's label."""
+    total = evidence_weight(group)
+    own = evidence_weight([i for i in group if i.c.spectrum.label == pos.spectrum])
+    return total >= GAP_MIN_WEIGHT and _sources(group) >= min_sources and own >= GAP_COHERENCE * total
 
 
 def _gap_findings(practices: list[PracticeProfile], cues: list[Item], items: list[Item],
                   names: Mapping[str, str]) -> list[Finding]:
     out: list[Finding] = []
+    by_side = sides(items)
     flagged_domains: set[str] = set()
     for p in practices:
-        if p.intent is None or p.practice is None or p.intent.n < GAP_MIN_N or p.practice.n < GAP_MIN_N:
+        if p.intent is None or p.practice is None or p.intent.spectrum == p.practice.spectrum or p.domain == "other":
             continue
+        intent, practice = by_side[(p.domain, "intent")], by_side[(p.domain, "practice")]
         diff = abs(p.intent.score - p.practice.score)
-        if diff < GAP or p.intent.spectrum == p.practice.spectrum:
+        if diff < GAP or not (_comparable(intent, p.intent) and _comparable(practice, p.practice, GAP_MIN_SOURCES)):
             continue
-        severity = "high" if diff >= GAP_HIGH else "medium"
+        steps = abs(SPECTRUM_POSITION[p.intent.spectrum] - SPECTRUM_POSITION[p.practice.spectrum])
+        high = steps >= 1.0 or diff >= GAP_HIGH
         domain_cues = [i for i in cues if i.c.domain.label == p.domain]
-        evidence = [q for q in p.evidence if q.label in (p.intent.spectrum, p.practice.spectrum)]
+        evidence = _side_quotes(intent, p.intent, "intent", names) + _side_quotes(practice, p.practice, "practice", names)
         evidence += _quotes(domain_cues, names, "intent_practice_gap")
+        said = f" {_count(len(domain_cues), 'passage')} also say so directly." if domain_cues else ""
         out.append(Finding(
-            challenge="intent_practice_gap", domain=p.domain, severity=severity, status="found",
+            challenge="intent_practice_gap", domain=p.domain, severity="high" if high else "medium", status="found",
             rationale=(f"For {p.domain.replace('_', ' ')}, documents the trust writes about itself place the practice at "
-                       f"{p.intent.spectrum} ({p.intent.n} passages), but interviews, minutes and inspection place it at "
-                       f"{p.practice.spectrum} ({p.practice.n} passages)."),
+                       f"{p.intent.spectrum} ({_count(p.intent.n, 'passage')} from {_count(_sources(intent), 'source')}, score "
+                       f"{p.intent.score:.2f}), but interviews, minutes and inspection place it at "
+                       f"{p.practice.spectrum} ({_count(p.practice.n, 'passage')} from {_count(_sources(practice), 'source')}, score "
+                       f"{p.practice.score:.2f}).{said}"),
             evidence=evidence[:MAX_QUOTES],
         ))
         flagged_domains.add(p.domain)
     rest = [i for i in cues if i.c.domain.label not in flagged_domains]
     if rest:
-        sources = len({i.source for i in rest})
-        severity, status = _severity(len(rest), sources)
-        rationale = _RATIONALE["intent_practice_gap"].format(n=len(rest), s=sources)
-        out.append(Finding(challenge="intent_practice_gap", severity=severity, status=status,  # type: ignore[arg-type]
-                           rationale=("Possible: thin evidence. " if status == "possible" else "") + rationale,
-                           evidence=_quotes(rest, names, "intent_practice_gap")))
+        out.append(_finding("intent_practice_gap", rest, names))
     return out

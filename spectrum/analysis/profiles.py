@@ -23,9 +23,28 @@ def _label_for(score: float) -> str:
     return "standardised" if score < 0.25 else "aligned" if score < 0.75 else "autonomous"
 
 
+def weight(item: Item) -> float:
+    """How much one labelled passage counts: the engine's confidence, never quite nothing."""
+    return max(item.c.spectrum.confidence, 0.05)
+
+
+def evidence_weight(items: list[Item]) -> float:
+    """Confidence-weighted amount of evidence: three unsure passages weigh less than three sure ones."""
+    return sum(weight(i) for i in items if i.c.spectrum.label in SPECTRUM_POSITION)
+
+
+def sides(items: list[Item]) -> dict[tuple[str, str], list[Item]]:
+    """Labelled, usable items by (domain, lens), the groups the intent and practice positions come from."""
+    out: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for i in items:
+        if usable(i) and i.c.spectrum.label in SPECTRUM_POSITION:
+            out[(i.c.domain.label, lens(i))].append(i)
+    return out
+
+
 def position(items: list[Item]) -> Position | None:
     """Weighted position of labelled items, or None without evidence."""
-    pts = [(SPECTRUM_POSITION[i.c.spectrum.label], max(i.c.spectrum.confidence, 0.05)) for i in items
+    pts = [(SPECTRUM_POSITION[i.c.spectrum.label], weight(i)) for i in items
            if i.c.spectrum.label in SPECTRUM_POSITION]
     if not pts:
         return None

@@ -7,6 +7,7 @@ golden-tested.
 from __future__ import annotations
 
 import json
+import re
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -25,6 +26,21 @@ _env = Environment(
 )
 _env.filters["nice"] = lambda s: str(s).replace("_", " ") if s is not None else ""
 
+#: Headings for findings; ids are for machines, a review report needs the words reviewers use.
+CHALLENGE_TITLES = {
+    "ceo_single_point_of_failure": "CEO single point of failure",
+    "intent_practice_gap": "Intent–practice gap",
+    "unarticulated_improvement_approach": "Improvement approach not articulated",
+    "weak_systems_succession": "Weak systems and succession planning",
+    "expertise_locked_in": "Expertise locked in",
+    "reinventing_the_wheel": "Reinventing the wheel",
+}
+_env.filters["challenge"] = lambda c: CHALLENGE_TITLES.get(str(c), str(c).replace("_", " ").capitalize())
+
+
+#: A reviewer looks a quote up to the second; "00:04:10.500000" reads as noise.
+_SUBSECOND = re.compile(r"^(\d{1,2}:\d{2}(?::\d{2})?)[.,]\d+$")
+
 
 def _where(q: object) -> str:
     parts = []
@@ -34,8 +50,8 @@ def _where(q: object) -> str:
     if page:
         parts.append(f"p. {page}")
     if ts:
-        parts.append(ts)
-    if section and not page:
+        parts.append(_SUBSECOND.sub(r"\1", str(ts)))
+    if section and not page and section != getattr(q, "document", None):
         parts.append(str(section)[:60])
     return ", ".join(parts)
 
