@@ -62,6 +62,8 @@ def write(tmp_path: Path, text: str, name: str = "x.yml") -> Path:
         (RULE.replace("phrases: [all academies]", "regex: ['(unclosed']"), "regex does not compile"),
         (RULE.replace("phrases: [all academies]", "regex: ['(a+)+$']"), "catastrophically"),
         (RULE.replace("phrases: [all academies]", "phrases: [x]\n    requires: [cue.none]"), "requires unknown cue"),
+        (RULE.replace("phrases: [all academies]", "phrases: [x]\n    unless: [cue.none]"), "unless unknown cue"),
+        (RULE.replace("phrases: [all academies]", "phrases: [x]\n    within: 3"), "within limits the distance"),
         (RULE.replace("    family: test\n", "    family: test\n    colour: red\n"), "colour"),
         (RULE.replace("axis: spectrum", "axis: colour"), "axis"),
     ],
@@ -179,6 +181,86 @@ def test_rules_terminator_ends_scope(compiled) -> None:  # type: ignore[no-untyp
     assert hit.modifiers == []
 
 
+# ---- negation scope: what a negation governs, and what it leaves alone ----
+
+NEGATION_CASES = [
+    # (text, (axis, label) pairs that must get no vote, pairs that must get a vote)
+    ("Schools do not write their own curriculum.", [("spectrum", "autonomous")], []),
+    ("No school is required to use the trust scheme.", [("spectrum", "standardised")], []),
+    ("It is not the case that each school decides its own curriculum.", [("spectrum", "autonomous")], []),
+    ("Heads are not free to choose their own tracker.", [("spectrum", "autonomous")], []),
+    ("Not every academy uses the same MIS.", [("spectrum", "standardised")], []),
+    ("There is no handbook for the review process.", [("approach", "roll-out")], []),
+    ("We don't let heads set their own pay scales.", [("spectrum", "autonomous")], [("spectrum", "standardised")]),
+    # the scope ends at a clause break: a comma, "because", or "and" before a new subject
+    ("We never wrote the policy together, and all academies must follow the same calendar.",
+     [("approach", "co-design")], [("spectrum", "standardised")]),
+    ("There isn't a single trust-wide behaviour policy, because heads write their own.",
+     [("spectrum", "standardised")], [("spectrum", "autonomous")]),
+    ("The curriculum is not shared with the other schools and each school keeps its own.",
+     [], [("spectrum", "autonomous")]),
+    # ... and at the end of the sentence: a FAQ "No." does not negate the answer after it
+    ("No. Each school decides its own curriculum.", [], [("spectrum", "autonomous")]),
+    # a negation that is part of the cue is the cue's meaning, not a negation of it
+    ("The trust does not require a common scheme; heads decide.", [("spectrum", "standardised")],
+     [("spectrum", "autonomous")]),
+    # the longer trigger wins: "no longer" is past, which votes none rather than nothing
+    ("We no longer let each school choose its own scheme.", [("spectrum", "autonomous")], [("spectrum", "none")]),
+]
+
+
+@pytest.mark.parametrize(("text", "absent", "present"), NEGATION_CASES)
+def test_rules_negation_scope(compiled, text: str, absent: list[tuple[str, str]],  # type: ignore[no-untyped-def]
+                              present: list[tuple[str, str]]) -> None:
+    v = votes(explain(compiled, text).hits)
+    for axis, label in absent:
+        assert v[axis][label] == 0, (text, axis, label, v[axis])
+    for axis, label in present:
+        assert v[axis][label] > 0, (text, axis, label, v[axis])
+
+
+@pytest.mark.parametrize("text", [
+    "Without exception, all academies use the trust MIS.",
+    "No doubt every school will follow the new calendar.",
+])
+def test_rules_pseudo_negation_denies_nothing(compiled, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = explain(compiled, text)
+    assert "negated" not in found.context
+    assert votes(found.hits)["spectrum"]["standardised"] > 0
+
+
+def test_rules_negated_scope_cue_does_not_satisfy_requires(compiled) -> None:  # type: ignore[no-untyped-def]
+    found = explain(compiled, "Not every school must use it.")
+    assert "cue.scope.trust_wide" not in found.cues
+    assert not any(h.rule_id == "spectrum.binding.modal_in_trust_scope" for h in found.hits)
+
+
+def test_rules_within_keeps_the_modal_next_to_its_scope(compiled) -> None:  # type: ignore[no-untyped-def]
+    near = explain(compiled, "All academies will publish the curriculum.")
+    far = explain(compiled, "The report that the board will discuss at its meeting next week covers every school.")
+    assert any(h.rule_id == "spectrum.binding.modal_in_trust_scope" for h in near.hits)
+    assert not any(h.rule_id == "spectrum.binding.modal_in_trust_scope" for h in far.hits)
+
+
+def test_rules_trust_frame_turns_local_choice_into_aligned(compiled) -> None:  # type: ignore[no-untyped-def]
+    framed = votes(explain(compiled, "Each academy writes its own policy around the five trust principles.").hits)
+    bare = votes(explain(compiled, "Each academy writes its own behaviour policy.").hits)
+    assert framed["spectrum"]["autonomous"] == 0 and framed["spectrum"]["aligned"] > 0
+    assert bare["spectrum"]["autonomous"] > 0 and bare["spectrum"]["aligned"] == 0
+
+
+def test_rules_a_year_marks_a_plan_only_beside_a_future_verb(compiled) -> None:  # type: ignore[no-untyped-def]
+    assert "planned" in explain(compiled, "In 2026-27 all academies will adopt one list of categories.").context
+    assert "planned" not in explain(compiled, "In 2023 all academies adopted one list of categories.").context
+
+
+def test_rules_a_question_asserts_no_practice(compiled) -> None:  # type: ignore[no-untyped-def]
+    found = explain(compiled, "Will every school have to use the new MIS? Each school decides.")
+    v = votes(found.hits)["spectrum"]
+    assert v["standardised"] == 0
+    assert v["autonomous"] > 0  # the answer after the question is not part of it
+
+
 # ---- property tests: rule compilation ----
 
 WORDS = st.text(alphabet=st.characters(whitelist_categories=("Ll",)), min_size=1, max_size=8)
@@ -209,3 +291,125 @@ def test_rules_invalid_generated_rules_raise_rule_error(tmp_path: Path, junk: ob
         return
     # a dict that happens to be a valid token pattern must then work on text
     assert isinstance(junk, dict)
+
+
+# ---- coverage report: per-rule precision against annotated labels ----
+
+COVERAGE_ROWS = [
+    # (id, split, text, spectrum gold)
+    ("c-1", "dev", "Each school decides its own homework policy.", "autonomous"),
+    ("c-2", "dev", "Each school decides when the reports go home.", "standardised"),
+    ("c-3", "dev", "Schools do not write their own curriculum.", "standardised"),
+    ("c-4", "dev", "We used to let each school decide the homework policy.", "none"),
+    ("c-5", "dev", "Trustees approved the accounts.", "none"),
+    ("t-1", "test", "Each school decides its own uniform.", "autonomous"),
+    ("t-2", "test", "All academies must use the trust MIS.", "standardised"),
+    ("t-3", "test", "Trustees met in March.", "none"),
+]
+
+
+@pytest.fixture()
+def tiny_corpus(tmp_path: Path) -> Path:
+    import json
+
+    (tmp_path / "segments").mkdir()
+    rows = [{"id": i, "text": t, "register": "policy", "domain": "other", "spectrum": g, "approach": "none",
+             "context": "current", "challenges": [], "batch": "b00"} for i, _, t, g in COVERAGE_ROWS]
+    (tmp_path / "segments" / "b00.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    (tmp_path / "splits.json").write_text(json.dumps({i: sp for i, sp, _, _ in COVERAGE_ROWS}), encoding="utf-8")
+    return tmp_path
+
+
+def test_coverage_counts_votes_negations_and_context_apart(tiny_corpus: Path) -> None:
+    from spectrum.rules.coverage import measure
+
+    rep = measure("dev", tiny_corpus, min_hits=1)
+    stat = {s.rule_id: s for s in rep.rules}
+    decides = stat["spectrum.local.decides"]
+    # c-1 votes autonomous and is right; c-2 votes autonomous and is wrong; c-4 is past, sent to none
+    assert (decides.hits, decides.voting, decides.correct) == (3, 2, 1)
+    assert (decides.to_none, decides.to_none_right) == (1, 1)
+    assert decides.precision == 0.5
+    own = stat["spectrum.local.own"]
+    # c-3 is negated: it casts no vote, and the gold label is indeed not autonomous
+    assert (own.negated, own.negated_right) == (1, 1)
+    assert "spectrum.local.decides" in rep.low_precision
+    assert rep.no_hit["spectrum"] == pytest.approx(1 / 5)  # only c-5 has no spectrum hit
+
+
+def test_coverage_low_precision_needs_min_hits(tiny_corpus: Path) -> None:
+    from spectrum.rules.coverage import measure
+
+    assert "spectrum.local.decides" not in measure("dev", tiny_corpus, min_hits=3).low_precision
+
+
+def test_coverage_scores_rules_alone_on_the_test_split(tiny_corpus: Path) -> None:
+    from spectrum.rules.coverage import measure
+
+    rep = measure("dev", tiny_corpus)
+    assert rep.rules_only_split == "test" and rep.rules_only_n == 3
+    spectrum = rep.rules_only["spectrum"]
+    assert spectrum["autonomous"].precision == 1.0 and spectrum["autonomous"].recall == 1.0
+    assert spectrum["standardised"].recall == 1.0
+    assert spectrum["none"].support == 1
+
+
+def test_coverage_cli_prints_the_report_and_rejects_bad_input(tiny_corpus: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from spectrum.cli import cli
+
+    ok = CliRunner().invoke(cli, ["rules", "coverage", "--corpus", str(tiny_corpus), "--min-hits", "1"])
+    assert ok.exit_code == 0, ok.output
+    assert "Rules with precision under 0.6 and at least 1 votes" in ok.output
+    assert "spectrum.local.decides" in ok.output
+    missing = CliRunner().invoke(cli, ["rules", "coverage", "--corpus", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 1
+    assert "no segment files" in missing.output
+
+
+# ---- compilation for speed must not change what matches ----
+
+def test_rules_enumerated_patterns_match_exactly_what_token_patterns_match(compiled) -> None:  # type: ignore[no-untyped-def]
+    from spacy.matcher import Matcher, PhraseMatcher
+
+    nlp = compiled.nlp
+    book = compiled.book
+    items = [*(lr.rule for lr in book.rules.values()), *(c for c, _ in book.cues.values()),
+             *(m for m, _ in book.modifiers.values())]
+    reference = Matcher(nlp.vocab)
+    lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for item in items:
+        if item.patterns:
+            reference.add(item.id, item.patterns)
+        if item.lemmas:
+            lemma.add(item.id, list(nlp.pipe(item.lemmas)))
+        if item.phrases:
+            lower.add(item.id, [nlp.make_doc(p) for p in item.phrases])
+    texts = sorted({t for i in items for t in (*i.examples.match, *i.examples.no_match)})
+    strings = nlp.vocab.strings
+    for doc in nlp.pipe(texts):
+        expected = {(strings[k], s, e) for m in (reference, lemma, lower) for k, s, e in m(doc)}
+        got = {(r.key, r.start, r.end) for r in compiled._raw(doc) if r.key != "__GATE__"}
+        assert got == expected, doc.text
+
+
+def test_rules_token_pattern_without_a_literal_first_word_still_matches(tmp_path: Path) -> None:
+    body = RULE.replace("phrases: [all academies]", "patterns: [[{IS_DIGIT: true}, {LOWER: pupils}]]")
+    body = body.replace('match: ["All academies do it."]', 'match: ["The trust has 300 pupils."]')
+    compiled = compile_rules(make_nlp(), [write(tmp_path, body)])
+    found = explain(compiled, "The trust has 300 pupils.")
+    assert [h.text for h in found.hits if h.rule_id == "my.rule"] == ["300 pupils"]
+
+
+def test_rules_without_the_lemma_table_lemma_patterns_stay_token_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    import spectrum.rules.expand as expand
+
+    monkeypatch.setattr(expand, "_raw_lemma_table", lambda: None)
+    slow = compile_rules(make_nlp())
+    text = "Each school decides its own curriculum, and the heads wrote the units together."
+    monkeypatch.undo()
+    fast = compile_rules(make_nlp())
+    assert [h.rule_id for h in explain(slow, text).hits] == [h.rule_id for h in explain(fast, text).hits]
+    assert any(h.rule_id == "spectrum.local.decides" for h in explain(slow, text).hits)

@@ -26,7 +26,7 @@ def _fires(rule_id: str, kind: str, found: SegmentRules) -> bool:
         return any(h.rule_id == rule_id for h in found.hits)
     if kind == "cue":
         return rule_id in found.cues
-    return any(t.rule_id == rule_id for t in found.triggers)
+    return rule_id in found.pseudo or any(t.rule_id == rule_id for t in found.triggers)
 
 
 def check_examples(compiled: CompiledRules) -> tuple[int, list[ExampleFailure]]:

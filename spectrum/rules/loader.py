@@ -34,6 +34,7 @@ class RuleBook:
     cues: dict[str, tuple[Cue, str]] = field(default_factory=dict)
     modifiers: dict[str, tuple[Modifier, str]] = field(default_factory=dict)
     terminators: list[str] = field(default_factory=list)
+    clause_breaks: list[str] = field(default_factory=list)
     digest: str = ""
 
     def ids(self) -> set[str]:
@@ -41,7 +42,10 @@ class RuleBook:
         return set(self.rules) | set(self.cues) | set(self.modifiers)
 
 
-class _RuleYamlLoader(yaml.SafeLoader):
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
+
+
+class _RuleYamlLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """Safe loader with YAML 1.2 booleans: only true/false are booleans.
 
     Under YAML 1.1 the words no, off, on and yes become booleans, and they are exactly the words rule
@@ -51,7 +55,7 @@ class _RuleYamlLoader(yaml.SafeLoader):
 
 _RuleYamlLoader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for key, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
 }
 _RuleYamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
@@ -136,12 +140,14 @@ def load_rules(folders: Sequence[Path] | None = None) -> RuleBook:
                 book.cues[cue.id] = (cue, str(path))
             for mod in rule_file.modifiers:
                 book.modifiers[mod.id] = (mod, str(path))
-            for term in rule_file.terminators:
-                if term not in book.terminators:
-                    book.terminators.append(term)
-    for loaded in book.rules.values():
-        for req in loaded.rule.requires:
-            if req not in book.cues:
-                raise RuleError(f"requires unknown cue {req!r}", f"{loaded.source} › {loaded.rule.id} › requires")
+            for words, into in ((rule_file.terminators, book.terminators), (rule_file.clause_breaks, book.clause_breaks)):
+                into.extend(w for w in words if w not in into)
+    refs = [(lr.rule.id, lr.source, name, getattr(lr.rule, name)) for lr in book.rules.values()
+            for name in ("requires", "unless")]
+    refs += [(mod.id, source, "requires", mod.requires) for mod, source in book.modifiers.values()]
+    for item_id, source, name, cue_ids in refs:
+        for cue_id in cue_ids:
+            if cue_id not in book.cues:
+                raise RuleError(f"{name} unknown cue {cue_id!r}", f"{source} › {item_id} › {name}")
     book.digest = _digest(all_files)
     return book

@@ -1,17 +1,24 @@
 """Compile a RuleBook onto spaCy matchers and apply it, with ConText-style modifiers.
 
-All rules are compiled once into one token ``Matcher`` and two ``PhraseMatcher``s (lower-case
-text and lemmas). Matching runs once per spaCy Doc, and hits are then assigned to the segments
-(sentences) they fall in, so a document is never matched sentence by sentence.
+All rules are compiled once into a lower-case ``PhraseMatcher`` (plus a lemma one when lemma forms
+cannot be listed) and one token ``Matcher``; token patterns that can be enumerated become phrases
+(see ``expand``) and the ``Matcher`` runs only where a remaining pattern's first word occurs, which
+keeps matching cheaper than tokenising. Matching runs once per spaCy Doc, and hits are then assigned
+to the segments (sentences) they fall in, so a document is never matched sentence by sentence.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
+import numpy as np
+from spacy.attrs import IDX, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -19,21 +26,25 @@ from spacy.tokens import Doc, Span
 
 from spectrum.errors import RuleError
 from spectrum.models import RuleHit
+from spectrum.rules.expand import anchor_first, lemma_forms, lemma_phrases, to_phrases
 from spectrum.rules.loader import RuleBook
 from spectrum.rules.regexsafe import check_regex
 from spectrum.rules.schema import Matchable, Modifier, Rule
 
 MAX_REGEX_TEXT = 5000
+#: Phrase-matcher key for the first words of token patterns; never a rule id (ids are lower-case).
+GATE = "__GATE__"
 
 
-@dataclass(frozen=True)
-class _Raw:
-    key: str
-    start: int  # token index in doc
+class _Raw(NamedTuple):
+    """One match of a rule, cue or trigger, in Doc token positions (a tuple: cheap to make and sort)."""
+
+    start: int
     end: int
+    key: str
 
 
-@dataclass
+@dataclass(slots=True)
 class SegmentRules:
     """What the rules found in one segment: hits with modifiers, and context effects that fired."""
 
@@ -41,6 +52,7 @@ class SegmentRules:
     context: list[str] = field(default_factory=list)
     triggers: list[RuleHit] = field(default_factory=list)
     cues: set[str] = field(default_factory=set)
+    pseudo: list[str] = field(default_factory=list)
 
 
 class CompiledRules:
@@ -49,11 +61,16 @@ class CompiledRules:
     def __init__(self, book: RuleBook, nlp: Language) -> None:
         self.book = book
         self.nlp = nlp
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self._validator = Matcher(nlp.vocab, validate=True)
+        self._forms = lemma_forms(nlp)
+        self.matcher = Matcher(nlp.vocab)
+        self._gated = True  # every token pattern starts with a literal lower-case word
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.regexes: list[tuple[str, re.Pattern[str]]] = []
         self.kind: dict[str, str] = {}
+        self._rules = {rid: loaded.rule for rid, loaded in book.rules.items()}
+        self._mods = {mid: mod for mid, (mod, _) in book.modifiers.items()}
         for rid, loaded in book.rules.items():
             self._add(rid, loaded.rule, loaded.source)
             self.kind[rid] = "rule"
@@ -63,126 +80,285 @@ class CompiledRules:
         for mid, (mod, source) in book.modifiers.items():
             self._add(mid, mod, source)
             self.kind[mid] = "modifier"
-        self.terminators = {t.lower() for t in book.terminators}
+        # boundaries as hashes of lower-case words, compared with Doc.to_array rows, not Token objects
+        self.terminators = {t.lower_ for phrase in book.terminators for t in nlp.make_doc(phrase.lower())}
+        self._terms = {nlp.vocab.strings.add(t) for t in self.terminators}
+        self._breaks: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        for phrase in book.clause_breaks:
+            ids = tuple(nlp.vocab.strings.add(t.lower_) for t in nlp.make_doc(phrase))
+            if ids:
+                self._breaks[ids[0]].append(ids[1:])
 
     def _add(self, key: str, item: Matchable, source: str) -> None:
         where = f"{source} › {key}"
         if item.patterns:
             try:
-                self.matcher.add(key, item.patterns)
+                self._validator.add(key, item.patterns)
+                self._validator.remove(key)
             except (MatchPatternError, ValueError, KeyError, TypeError) as exc:
                 detail = " ".join(str(exc).split())
                 raise RuleError(f"invalid token pattern: {detail[:200]}", where) from exc
+            for pattern in item.patterns:
+                phrases = to_phrases(pattern, self._forms)
+                if phrases is not None and phrases[0] == "LOWER":
+                    self.lower.add(key, [Doc(self.nlp.vocab, words=list(words)) for words in phrases[1]])
+                else:  # case-sensitive words are few: a gated token pattern costs less than a third matcher
+                    split = anchor_first(pattern)
+                    self.matcher.add(key, split)
+                    for part in split:
+                        self._anchor(part[0])
         if item.phrases:
             self.lower.add(key, [self.nlp.make_doc(p) for p in item.phrases])
         if item.lemmas:
             docs = list(self.nlp.pipe(item.lemmas))
             if any(len(d) == 0 for d in docs):
                 raise RuleError("empty pattern in lemmas", where)
-            self.lemma.add(key, docs)
+            for doc in docs:
+                seqs = lemma_phrases([t.lemma_ for t in doc], self._forms)
+                if seqs is None:
+                    self.lemma.add(key, [doc])
+                else:
+                    self.lower.add(key, [Doc(self.nlp.vocab, words=list(words)) for words in seqs])
         for expr in item.regex:
             try:
                 self.regexes.append((key, check_regex(expr)))
             except ValueError as exc:
                 raise RuleError(str(exc), where) from exc
 
+    def _anchor(self, first: dict[str, object]) -> None:
+        """Gate the token matcher on the literal word a pattern starts with.
+
+        Calling the ``Matcher`` costs a Python Token object per word, so it runs only on documents
+        where the phrase matcher found some pattern's first word (key ``GATE``). A pattern that
+        does not start with a literal lower-case word turns the gate off.
+        """
+        keys = [k for k in first if k != "OP"]
+        value = first.get("LOWER") if keys == ["LOWER"] and first.get("OP") is None else None
+        if isinstance(value, str):
+            self.lower.add(GATE, [Doc(self.nlp.vocab, words=[value])])
+        else:
+            self._gated = False
+
     # ---- matching ----
 
     def _raw(self, doc: Doc) -> list[_Raw]:
         strings = self.nlp.vocab.strings
         out = [
-            _Raw(strings[m_id], s, e)
-            for matcher in (self.matcher, self.lower, self.lemma)
+            _Raw(s, e, strings[m_id])
+            for matcher in (self.lower, self.lemma)
+            if len(matcher)
             for m_id, s, e in matcher(doc)
         ]
+        if len(self.matcher) and (not self._gated or any(r.key == GATE for r in out)):
+            out.extend(_Raw(s, e, strings[m_id]) for m_id, s, e in self.matcher(doc))
         if self.regexes:
             text = doc.text[:MAX_REGEX_TEXT]
             for key, rx in self.regexes:
                 for m in rx.finditer(text):
                     span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                     if span is not None and len(span):
-                        out.append(_Raw(key, span.start, span.end))
+                        out.append(_Raw(span.start, span.end, key))
         return out
 
     def apply(self, spans: Sequence[Span]) -> list[SegmentRules]:
         """Rules for each span; matchers run once per distinct Doc."""
-        by_doc: dict[int, list[_Raw]] = {}
+        by_doc: dict[int, tuple[list[_Raw], list[int], _DocRows]] = {}
         results: list[SegmentRules] = []
         for span in spans:
             key = id(span.doc)
             if key not in by_doc:
-                by_doc = {key: self._raw(span.doc)}  # spans arrive grouped by doc
-            inside = [r for r in by_doc[key] if r.start >= span.start and r.end <= span.end]
-            results.append(self._segment(span, inside))
+                rows = _DocRows(span.doc)
+                raws = sorted({r for r in self._raw(span.doc) if r.key != GATE})
+                by_doc = {key: (raws, [r.start for r in raws], rows)}  # spans arrive grouped by doc
+            raws, starts, rows = by_doc[key]
+            lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
+            inside = [r for r in raws[lo:hi] if r.end <= span.end]
+            results.append(self._segment(span, inside, rows))
         return results
 
     def apply_one(self, span: Span) -> SegmentRules:
         """Rules for a single span."""
         return self.apply([span])[0]
 
-    def _hit(self, span: Span, raw: _Raw, rule: Rule | None, axis: str, modifiers: list[str]) -> RuleHit:
-        doc = span.doc
-        base = span.start_char
+    def _hit(self, rows: _DocRows, base: int, raw: _Raw, rule: Rule | None, axis: str,
+             modifiers: list[str]) -> RuleHit:
+        start, end = rows.chars(raw.start, raw.end)
+        # offsets and text come from Doc arrays: a Span and its Tokens cost more than the matching
         return RuleHit(
             rule_id=raw.key,
             family=rule.family if rule else "context",
             axis=axis,
             label=rule.label if rule else self.book.modifiers[raw.key][0].effect,
             weight=rule.weight if rule else 0.0,
-            text=doc[raw.start : raw.end].text,
-            start=doc[raw.start].idx - base,
-            end=doc[raw.end - 1].idx + len(doc[raw.end - 1]) - base,
-            modifiers=sorted(set(modifiers)),  # type: ignore[arg-type]
+            text=rows.text(raw.start, raw.end),
+            start=start - base,
+            end=end - base,
+            modifiers=sorted(set(modifiers)) if modifiers else [],  # type: ignore[arg-type]
         )
 
-    def _segment(self, span: Span, raws: list[_Raw]) -> SegmentRules:
-        cues = {r.key for r in raws if self.kind.get(r.key) == "cue"}
-        triggers = [r for r in raws if self.kind.get(r.key) == "modifier"]
-        best: dict[str, _Raw] = {}
+    def _segment(self, span: Span, raws: list[_Raw], rows: _DocRows | None = None) -> SegmentRules:
+        if not raws:
+            return SegmentRules()
+        rows = rows or _DocRows(span.doc)
+        scope = _Scope(rows, self._terms, self._breaks)
+        base = rows.array.item(span.start, 2)  # character offset of the segment in its Doc
+        mods = self._mods
+        found: list[_Raw] = []
+        trigger_raws: list[_Raw] = []
+        raw_cues: dict[str, list[_Raw]] = defaultdict(list)
         for r in raws:
-            if self.kind.get(r.key) != "rule":
+            kind = self.kind.get(r.key)
+            if kind == "rule":
+                found.append(r)
+            elif kind == "cue":
+                raw_cues[r.key].append(r)
+            elif kind == "modifier":
+                trigger_raws.append(r)
+        out = SegmentRules()
+        active: list[tuple[Modifier, _Raw]] = []
+        for t in _longest(trigger_raws) if len(trigger_raws) > 1 else trigger_raws:
+            mod = mods[t.key]
+            if mod.pseudo:
+                out.pseudo.append(t.key)
+            elif all(any(scope.same_sentence(t, c) for c in raw_cues.get(req, ())) for req in mod.requires):
+                active.append((mod, t))
+                out.triggers.append(self._hit(rows, base, t, None, "context", []))
+        negations = [(m, t) for m, t in active if m.effect == "negated"]
+        cues = raw_cues if not negations else {
+            cid: [c for c in occ if not any(scope.covers(m, t, c) for m, t in negations)]
+            for cid, occ in raw_cues.items()}
+        out.cues = {cid for cid, occ in cues.items() if occ}
+        best: dict[str, _Raw] = {}
+        for r in found:
+            rule = self._rules[r.key]
+            if rule.requires and not all(self._near(rule, r, cues.get(c, ()), scope) for c in rule.requires):
                 continue
-            loaded = self.book.rules[r.key]
-            if loaded.rule.requires and not all(c in cues for c in loaded.rule.requires):
+            if rule.unless and any(scope.same_sentence(r, c) for u in rule.unless for c in cues.get(u, ())):
                 continue
             # one hit per rule and segment: the earliest, longest span
             cur = best.get(r.key)
             if cur is None or (r.start, -(r.end - r.start)) < (cur.start, -(cur.end - cur.start)):
                 best[r.key] = r
-        out = SegmentRules(cues=cues)
-        doc = span.doc
-        term_positions = [i for i in range(span.start, span.end) if doc[i].lower_ in self.terminators]
-        fired: set[str] = set()
-        for t in triggers:
-            mod = self.book.modifiers[t.key][0]
-            fired.add(mod.effect)
-            out.triggers.append(self._hit(span, t, None, "context", []))
-        domain_labels = {
-            self.book.rules[k].rule.label for k in best if self.book.rules[k].axis == "domain"
-        }
+        rules = self.book.rules
+        domain_labels = {rules[k].rule.label for k in best if rules[k].axis == "domain"}
         for key, r in sorted(best.items(), key=lambda kv: (kv[1].start, kv[0])):
-            loaded = self.book.rules[key]
+            loaded = rules[key]
             if loaded.rule.domains and not domain_labels.intersection(loaded.rule.domains):
                 continue
-            effects = [
-                self.book.modifiers[t.key][0].effect
-                for t in triggers
-                if self._in_scope(self.book.modifiers[t.key][0], t, r, term_positions)
-            ]
-            out.hits.append(self._hit(span, r, loaded.rule, loaded.axis, effects))
-        out.context = sorted(fired)
+            effects = [m.effect for m, t in active if scope.covers(m, t, r)] if active else []
+            out.hits.append(self._hit(rows, base, r, loaded.rule, loaded.axis, effects))
+        out.context = sorted({m.effect for m, _ in active})
         return out
 
     @staticmethod
-    def _in_scope(mod: Modifier, trig: _Raw, hit: _Raw, terms: list[int]) -> bool:
-        if trig.start < hit.end and hit.start < trig.end:
+    def _near(rule: Rule, hit: _Raw, cues: Sequence[_Raw], scope: _Scope) -> bool:
+        """Whether one of ``cues`` is close enough to ``hit`` for the rule's ``within``."""
+        if rule.within is None:
+            return bool(cues)
+        return any(scope.same_sentence(hit, c) and max(c.start - hit.end, hit.start - c.end) <= rule.within
+                   for c in cues)
+
+
+def _longest(triggers: list[_Raw]) -> list[_Raw]:
+    """Drop triggers lying inside a longer one ("no" inside "no longer"), as ConText does."""
+    return [t for t in triggers
+            if not any(o.start <= t.start and t.end <= o.end and o.end - o.start > t.end - t.start
+                       for o in triggers)]
+
+
+class _DocRows:
+    """A Doc's word hashes, sentence starts and character offsets, read once per Doc.
+
+    Reading attributes through Token objects (``doc[i].lower_``, ``span.text``) creates a Python
+    object per word, which cost more than all the matchers together; ``Doc.to_array`` does not.
+    Values are taken from the array one at a time, or as a column when a scope needs one.
+    """
+
+    _ATTRS = (LOWER, SENT_START, IDX, LENGTH, ORTH, SPACY)
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._array: np.ndarray | None = None
+        self._boundaries: tuple[list[int], list[int]] | None = None
+
+    @property
+    def array(self) -> np.ndarray:
+        """The Doc's attribute rows, read on first use."""
+        if self._array is None:
+            self._array = self.doc.to_array(list(self._ATTRS))
+        return self._array
+
+    @cached_property
+    def lower(self) -> list[int]:
+        """Lower-case word hash of every token."""
+        return self.array[:, 0].tolist() if len(self.doc) else []  # type: ignore[no-any-return]
+
+    @cached_property
+    def sent_starts(self) -> list[int]:
+        """Positions where a sentence starts, after the first token."""
+        if len(self.doc) < 2:
+            return []
+        return (np.flatnonzero(self.array[1:, 1] == 1) + 1).tolist()  # type: ignore[no-any-return]
+
+    def boundaries(self, terminators: set[int], clause_breaks: dict[int, list[tuple[int, ...]]]
+                   ) -> tuple[list[int], list[int]]:
+        """Positions of terminators and of clause breaks, found on first use."""
+        if self._boundaries is None:
+            lower = self.lower
+            terms = [i for i, w in enumerate(lower) if w in terminators]
+            breaks = [i for i, w in enumerate(lower) if w in clause_breaks and w not in terminators
+                      and (() in clause_breaks[w]
+                           or any(tuple(lower[i + 1 : i + 1 + len(rest)]) == rest for rest in clause_breaks[w]))]
+            self._boundaries = (terms, breaks)
+        return self._boundaries
+
+    def chars(self, start: int, end: int) -> tuple[int, int]:
+        """Character offsets of tokens ``start:end`` in the Doc."""
+        item = self.array.item
+        return item(start, 2), item(end - 1, 2) + item(end - 1, 3)
+
+    def text(self, start: int, end: int) -> str:
+        """Text of tokens ``start:end``, as ``Span.text`` gives it."""
+        strings, item = self.doc.vocab.strings, self.array.item
+        parts = [strings[item(i, 4)] + (" " if item(i, 5) else "") for i in range(start, end - 1)]
+        return "".join(parts) + strings[item(end - 1, 4)]
+
+
+class _Scope:
+    """Sentence and clause boundaries of one Doc, to decide which cues a trigger governs.
+
+    Boundaries are found once per Doc and only when a segment asks: most segments have no trigger.
+    """
+
+    def __init__(self, rows: _DocRows, terminators: set[int], clause_breaks: dict[int, list[tuple[int, ...]]]) -> None:
+        self.rows = rows
+        self._terminators = terminators
+        self._clause_breaks = clause_breaks
+
+    def same_sentence(self, a: _Raw, b: _Raw) -> bool:
+        """Whether two matches start in the same sentence."""
+        starts = self.rows.sent_starts
+        return bisect_right(starts, a.start) == bisect_right(starts, b.start)
+
+    def _open(self, a: int, b: int, clause: bool) -> bool:
+        terms, breaks = self.rows.boundaries(self._terminators, self._clause_breaks)
+        if bisect_left(terms, a) < bisect_left(terms, b):
+            return False  # a terminator in [a, b)
+        return not (clause and bisect_left(breaks, a) < bisect_left(breaks, b))
+
+    def covers(self, mod: Modifier, trig: _Raw, hit: _Raw) -> bool:
+        """Whether ``hit`` lies in the scope of trigger ``trig``."""
+        if hit.start <= trig.start and trig.end <= hit.end:
             return False  # a trigger inside the cue ("no exceptions") is part of the cue
+        if trig.start < hit.end and hit.start < trig.end:
+            return True  # a cue inside the trigger ("will" in "will move to") is governed by it
+        if not self.same_sentence(trig, hit):
+            return False
+        clause = mod.scope == "clause"
         if mod.direction in ("forward", "both") and trig.end <= hit.start:
-            if hit.start - trig.end <= mod.max_tokens and not any(trig.end <= t < hit.start for t in terms):
-                return True
+            return hit.start - trig.end <= mod.max_tokens and self._open(trig.end, hit.start, clause)
         if mod.direction in ("backward", "both") and hit.end <= trig.start:
-            if trig.start - hit.end <= mod.max_tokens and not any(hit.end <= t < trig.start for t in terms):
-                return True
+            return trig.start - hit.end <= mod.max_tokens and self._open(hit.end, trig.start, clause)
         return False
 
 

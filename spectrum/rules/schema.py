@@ -77,22 +77,51 @@ class Cue(Matchable):
 
 
 class Rule(Matchable):
-    """A cue that votes for a label on one axis, with a weight."""
+    """A cue that votes for a label on one axis, with a weight.
+
+    ``requires`` names cues that must occur in the segment, and ``within`` keeps them to the hit's
+    own sentence and at most that many tokens from it, because a modal three clauses away from "all
+    academies" says nothing about what all academies do. ``unless`` names cues that must not occur
+    in the hit's sentence: "each school writes its own policy within the trust principles" is a
+    frame adapted locally, not local ownership (decision rule 3). A cue inside the scope of a
+    negation ("not every school", "there is no trust framework") counts for neither.
+    """
 
     label: str
     family: str = Field(pattern=_ID)
     weight: float = Field(default=1.0, gt=0, le=5)
     requires: list[str] = Field(default_factory=list)
+    unless: list[str] = Field(default_factory=list)
+    within: int | None = Field(default=None, ge=0, le=60)
     domains: list[Domain] = Field(default_factory=list)
     decisive: bool = False
 
+    @model_validator(mode="after")
+    def _within_needs_cues(self) -> Rule:
+        if self.within is not None and not self.requires:
+            raise ValueError("within limits the distance to the cues in requires; give requires")
+        return self
+
 
 class Modifier(Matchable):
-    """A ConText-style trigger: changes how cues in its scope count."""
+    """A ConText-style trigger: changes how cues in its scope count.
+
+    The scope runs from the trigger in ``direction`` for at most ``max_tokens`` tokens, and never
+    past the end of the sentence or a terminator ("but", "however"). ``scope: clause`` also stops
+    at the file's ``clause_breaks`` (commas, "because", "which"...): negation governs the verb
+    phrase it stands in ("does not mandate the scheme, and heads choose freely" negates only the
+    mandate), while a dated future or "in theory" colours the whole sentence. A ``pseudo`` trigger
+    ("no doubt", "not only") has no effect of its own; it exists so that the shorter trigger it
+    contains does not fire, as in NegEx. ``requires`` names cues that must occur in the trigger's
+    sentence for it to count (a year marks a plan only next to a future "will").
+    """
 
     effect: str
     direction: Literal["forward", "backward", "both"] = "forward"
     max_tokens: int = Field(default=12, ge=1, le=60)
+    scope: Literal["sentence", "clause"] = "sentence"
+    pseudo: bool = False
+    requires: list[str] = Field(default_factory=list)
 
     @field_validator("effect")
     @classmethod
@@ -111,6 +140,7 @@ class RuleFile(Strict):
     rules: list[Rule] = Field(default_factory=list)
     modifiers: list[Modifier] = Field(default_factory=list)
     terminators: list[str] = Field(default_factory=list)
+    clause_breaks: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _labels_belong_to_axis(self) -> RuleFile:
