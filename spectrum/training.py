@@ -28,11 +28,16 @@ from spectrum.nlp import make_nlp
 from spectrum.rules import CompiledRules, compile_rules
 from spectrum.rules.votes import votes as rule_votes
 
-#: Regularisation at the middle rule weight, rule weight at the middle C, and one non-linear model
-#: (six settings rather than the full product, to keep training within minutes on two cores); the
-#: model card records every setting's dev macro-F1, so the choice can be checked.
-GRID = ([Hyper("logreg", C, 1.0) for C in (1.0, 4.0, 16.0)] + [Hyper("logreg", 4.0, w) for w in (0.5, 2.0)]
-        + [Hyper("mlp", 1.0, 1.0)])
+#: Regularisation at the middle rule weight and rule weight at the middle C (five settings rather
+#: than the full product, to keep training within minutes on two cores); the model card records
+#: every setting's dev macro-F1, so the choice can be checked.
+#: The non-linear alternative (``Hyper("mlp")``, one hidden layer of 64) was tried on the same grid run:
+#: dev macro-F1 spectrum 0.810, approach 0.859, domain 0.816, against 0.805, 0.873 and
+#: 0.797 for the best logistic regression; its model file was 261 MB (Adam state on 65,000 hashed
+#: features) against about 7 MB, and one fit took minutes instead of seconds, which would make
+#: leave-one-batch-out impractical. A gain of 0.01-0.02 on dev did not justify it; it stays available
+#: through ``train(grid=...)`` and is left out of the default grid.
+GRID = [Hyper("logreg", C, 1.0) for C in (1.0, 4.0, 16.0)] + [Hyper("logreg", 4.0, w) for w in (0.5, 2.0)]
 THRESHOLDS = [round(x, 2) for x in np.arange(0.0, 0.76, 0.05)]  # 0: never abstain on probability alone
 Log = Callable[[str], None]
 

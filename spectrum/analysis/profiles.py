@@ -24,8 +24,12 @@ def _label_for(score: float) -> str:
 
 
 def weight(item: Item) -> float:
-    """How much one labelled passage counts: the engine's confidence, never quite nothing."""
-    return max(item.c.spectrum.confidence, 0.05)
+    """How much one labelled passage counts: the engine's confidence, never quite nothing.
+
+    Both confidences count: a passage sure of its position but unsure which practice it is about
+    ("Each head decides.") says little about that practice.
+    """
+    return max(item.c.spectrum.confidence * item.c.domain.confidence, 0.05)
 
 
 def evidence_weight(items: list[Item]) -> float:
