@@ -136,7 +136,7 @@ def test_qda_export_codings_carry_a_memo_with_probability_and_rules(riverbend_qd
     codings = root.findall(".//q:PlainTextSelection/q:Coding", NS)
     assert codings and all(c.find("q:NoteRef", NS) is not None for c in codings)
     memos = [notes[c.find("q:NoteRef", NS).get("targetGUID")] for c in codings]  # type: ignore[union-attr]
-    assert all(re.search(r"spectrum: \w+ \(p=0\.\d\d", m) for m in memos)
+    assert all(re.search(r"spectrum: \w+ \(p=(0\.\d\d|1\.00)", m) for m in memos)
     assert any("rules: spectrum." in m for m in memos)
     user = root.find("q:Users/q:User", NS)
     assert user is not None and user.get("name", "").startswith(ENGINE_PREFIX + "0.")
