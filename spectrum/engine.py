@@ -152,6 +152,24 @@ def analyse(
 ) -> TrustReport:
     """Read one trust's files, classify them and build its report; bad files are kept as problems."""
     from spectrum.analysis import build_report
+
+    documents, problems = read_trust(paths, kinds, speakers, on_problem)
+    classified: list[tuple[Document, list[Classification]]] = []
+    for doc, (_, cs) in zip(documents, engine.classify_documents(documents), strict=True):
+        classified.append((doc, cs))
+        if on_document:
+            on_document(doc)
+    name = trust or trust_name(paths)
+    return build_report(name, classified, engine.info, problems, show_names)
+
+
+def read_trust(
+    paths: Sequence[Path],
+    kinds: dict[str, str] | None = None,
+    speakers: dict[str, str] | None = None,
+    on_problem: Callable[[FileProblem], None] | None = None,
+) -> tuple[list[Document], list[FileProblem]]:
+    """One trust's documents in memory, with the files that could not be read; none readable is an error."""
     from spectrum.errors import InputError
     from spectrum.ingest import iter_documents
 
@@ -166,16 +184,11 @@ def analyse(
             documents.append(item)
     if not documents:
         raise InputError("no readable documents" + (f" ({problems[0].path}: {problems[0].error})" if problems else ""))
-    classified: list[tuple[Document, list[Classification]]] = []
-    for doc, (_, cs) in zip(documents, engine.classify_documents(documents), strict=True):
-        classified.append((doc, cs))
-        if on_document:
-            on_document(doc)
-    name = trust or _trust_name(paths)
-    return build_report(name, classified, engine.info, problems, show_names)
+    return documents, problems
 
 
-def _trust_name(paths: Sequence[Path]) -> str:
+def trust_name(paths: Sequence[Path]) -> str:
+    """Default trust name: the folder the first input is in (or is)."""
     first = paths[0].resolve()
     folder = first if first.is_dir() else first.parent
     return folder.name.replace("-", " ").replace("_", " ").title()

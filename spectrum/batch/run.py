@@ -8,6 +8,7 @@ parent never holds more than one part in memory while merging.
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -158,8 +159,6 @@ def _write_errors(out: Path, rows: list[dict[str, str]]) -> None:
 
 
 def _up_to_date(store: Store, plan: Plan) -> bool:
-    import json
-
     try:
         previous = json.loads((store.root / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spectrum.errors import InputError
 from spectrum.models import AxisDecision, Classification, Document, EngineInfo, FileProblem
 from spectrum.qda.align import line_paragraphs
 from spectrum.qda.records import QdaCoding, QdaProject, QdaSource
@@ -127,26 +126,14 @@ def classify_project(engine: Engine, documents: Sequence[Document], name: str) -
 def read_documents(paths: Sequence[Path], kinds: dict[str, str] | None = None,
                    speakers: dict[str, str] | None = None,
                    on_problem: Callable[[FileProblem], None] | None = None) -> list[Document]:
-    """Read a trust's files; bad files are reported and skipped, nothing readable is an error."""
-    from spectrum.ingest import iter_documents
+    """Read a trust's files as ``analyse`` does; bad files are reported and skipped."""
+    from spectrum.engine import read_trust
 
-    documents: list[Document] = []
-    problems: list[FileProblem] = []
-    for item in iter_documents(paths, kinds, speakers):  # type: ignore[arg-type]
-        if isinstance(item, FileProblem):
-            problems.append(item)
-            if on_problem:
-                on_problem(item)
-        else:
-            documents.append(item)
-    if not documents:
-        detail = f" ({problems[0].path}: {problems[0].error})" if problems else ""
-        raise InputError("no readable documents" + detail)
-    return documents
+    return read_trust(paths, kinds, speakers, on_problem)[0]
 
 
 def project_name(paths: Sequence[Path]) -> str:
-    """Default project name: the folder the first input is in (or is), as the report names a trust."""
-    first = paths[0].resolve()
-    folder = first if first.is_dir() else first.parent
-    return folder.name.replace("-", " ").replace("_", " ").title()
+    """Default project name, as the report names a trust."""
+    from spectrum.engine import trust_name
+
+    return trust_name(paths)
