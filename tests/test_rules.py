@@ -413,3 +413,9 @@ def test_rules_without_the_lemma_table_lemma_patterns_stay_token_patterns(monkey
     fast = compile_rules(make_nlp())
     assert [h.rule_id for h in explain(slow, text).hits] == [h.rule_id for h in explain(fast, text).hits]
     assert any(h.rule_id == "spectrum.local.decides" for h in explain(slow, text).hits)
+
+
+def test_rules_a_token_compared_with_an_empty_string_is_a_rule_error(tmp_path: Path) -> None:
+    folder = write(tmp_path, RULE.replace("phrases: [all academies]", 'patterns: [[{"LOWER": ""}]]'))
+    with pytest.raises(RuleError, match="empty string"):
+        compile_rules(make_nlp(), [folder])

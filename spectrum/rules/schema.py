@@ -58,6 +58,10 @@ class Matchable(Strict):
         for i, pattern in enumerate(self.patterns):
             if not pattern:
                 raise ValueError(f"empty pattern: patterns[{i}] has no tokens")
+            for j, token in enumerate(pattern):
+                if any(_blank(attr, value) for attr, value in token.items()):
+                    raise ValueError(f"empty pattern: patterns[{i}][{j}] compares a token with an empty string, "
+                                     "which no token is")
         for field_name in ("phrases", "lemmas"):
             for phrase in getattr(self, field_name):
                 if not phrase.strip():
@@ -70,6 +74,19 @@ class Matchable(Strict):
         for expr in value:
             check_regex(expr)
         return value
+
+
+def _blank(attr: str, value: Any) -> bool:
+    """A text attribute (or a set of them) holding an empty string: the pattern could never match."""
+    if attr == "OP":
+        return False
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, dict):
+        return any(_blank(k, v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(isinstance(v, str) and not v.strip() for v in value)
+    return False
 
 
 class Cue(Matchable):
