@@ -73,11 +73,11 @@ class Engine:
                   found: Sequence[SegmentRules]) -> list[Classification]:
         probs: dict[str, list[dict[str, float]] | None] = dict.fromkeys(AXES)
         if self.model is not None:
-            rows = feature_rows(spans, found)
+            rows = feature_rows(spans, found, text=False)
             shared: dict[tuple[Any, ...], Any] = {}
             for axis in AXES:
                 if axis in self.model.pipelines:
-                    probs[axis] = self.model.predict_proba(axis, rows, shared)
+                    probs[axis] = self.model.predict_proba(axis, rows, shared, spans)
         thresholds = self.thresholds()
         out: list[Classification] = []
         for i, (segment, rules_found) in enumerate(zip(segments, found, strict=True)):

@@ -12,10 +12,9 @@ import numpy as np
 from numpy.typing import NDArray
 from spacy.tokens import Span
 
+from spectrum.hashing import TEXT_CHARS, span_text
 from spectrum.rules.matcher import SegmentRules
 from spectrum.rules.votes import family_features
-
-TEXT_CHARS = 600
 
 
 def lemma_text(span: Span) -> str:
@@ -28,11 +27,15 @@ def lemma_text(span: Span) -> str:
     return " ".join(out)
 
 
-def feature_rows(spans: Sequence[Span], rules: Sequence[SegmentRules]) -> NDArray[np.object_]:
-    """An (n, 3) object array: lemma text, raw text, rule-feature dict."""
+def feature_rows(spans: Sequence[Span], rules: Sequence[SegmentRules], text: bool = True) -> NDArray[np.object_]:
+    """An (n, 3) object array: lemma text, raw text, rule-feature dict.
+
+    ``text=False`` leaves the two text columns empty, for prediction that hashes from the spans.
+    """
     rows = np.empty((len(spans), 3), dtype=object)
     for i, (span, found) in enumerate(zip(spans, rules, strict=True)):
-        rows[i, 0] = lemma_text(span)
-        rows[i, 1] = span.text[:TEXT_CHARS].lower()
+        if text:
+            rows[i, 0] = lemma_text(span)
+            rows[i, 1] = span_text(span)[:TEXT_CHARS].lower()
         rows[i, 2] = family_features(found.hits, found.context)
     return rows

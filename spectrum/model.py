@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import platform
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -27,6 +28,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
+from spacy.tokens import Span
 
 from spectrum.errors import ModelError
 from spectrum.vocab import APPROACH_LABELS, DOMAINS, SPECTRUM_LABELS
@@ -98,18 +100,21 @@ class TrainedModel:
         return {k: float(v) for k, v in self.card.get("thresholds", {}).items()}
 
     def predict_proba(self, axis: str, rows: NDArray[np.object_],
-                      cache: dict[tuple[Any, ...], Any] | None = None) -> list[dict[str, float]]:
+                      cache: dict[tuple[Any, ...], Any] | None = None,
+                      spans: Sequence[Span] | None = None) -> list[dict[str, float]]:
         """Probabilities per label for each row.
 
         With a ``cache`` shared across axes, each hashed n-gram matrix is computed once per batch
-        instead of once per axis: the hashing vectorizers are stateless and configured alike, and
-        hashing character n-grams is the most expensive step of the whole model.
+        instead of once per axis: the hashing vectorizers are stateless and configured alike.
+        With the rows' ``spans``, hashed matrices come from cached token arrays (``hashing``)
+        instead of the text columns, which may then be left empty.
         """
         pipe = self.pipelines[axis]
-        if cache is None:
+        if cache is None and spans is None:
             probs = pipe.predict_proba(rows)
         else:
-            probs = pipe.named_steps["clf"].predict_proba(_features(pipe.named_steps["features"], rows, cache))
+            features = _features(pipe.named_steps["features"], rows, {} if cache is None else cache, spans)
+            probs = pipe.named_steps["clf"].predict_proba(features)
         classes = [str(c) for c in pipe.classes_]
         out = []
         for row in probs:
@@ -119,9 +124,12 @@ class TrainedModel:
         return out
 
 
-def _features(features: ColumnTransformer, rows: NDArray[np.object_], cache: dict[tuple[Any, ...], Any]) -> Any:
+def _features(features: ColumnTransformer, rows: NDArray[np.object_], cache: dict[tuple[Any, ...], Any],
+              spans: Sequence[Span] | None = None) -> Any:
     """What ``features.transform(rows)`` returns, reusing hashed matrices from ``cache``."""
     from scipy import sparse
+
+    from spectrum.hashing import HASHED_COLUMNS, shared_hasher
 
     weights = features.transformer_weights or {}
     blocks = []
@@ -133,7 +141,10 @@ def _features(features: ColumnTransformer, rows: NDArray[np.object_], cache: dic
             hasher = transformer.steps[0][1]
             key = (column, repr(sorted(hasher.get_params().items())))
             if key not in cache:
-                cache[key] = hasher.transform(data)
+                fast = spans is not None and HASHED_COLUMNS.get(column) == hasher.analyzer \
+                    and shared_hasher.supports(hasher)
+                cache[key] = shared_hasher.matrix(hasher, spans, cache.setdefault(("arrays",), {})) \
+                    if fast and spans is not None else hasher.transform(data)
             block = cache[key]
             for _, step in transformer.steps[1:]:
                 block = step.transform(block)

@@ -1,0 +1,154 @@
+"""The model's hashed n-gram matrices, computed from spaCy token arrays with per-word caches.
+
+scikit-learn's ``HashingVectorizer`` rebuilds every n-gram string of every segment and hashes it
+again, which made hashing the most expensive step of classification (more than tokenising).
+Words repeat, so the column indices of a word's character n-grams, of a lemma and of a lemma pair
+are computed once and cached. The result is the same sparse matrix, entry for entry, as the
+vectorizer the model was trained with (``tests/test_hashing.py`` checks this on random text), so
+the stored model and training are untouched. Only the configurations the model uses are
+accepted; anything else falls back to the vectorizer itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM
+from spacy.tokens import Doc, Span
+
+#: Cached entries per table before it is emptied, so a long batch run's memory stays bounded.
+MAX_CACHED = 500_000
+#: Characters of a segment's text given to the character n-grams (long segments add little).
+TEXT_CHARS = 600
+NUM = "<num>"
+#: Which text column of the model's input rows each analyzer reads (see ``features.feature_rows``).
+HASHED_COLUMNS = {0: "word", 1: "char_wb"}
+
+
+def column(feature: str, n_features: int) -> int:
+    """The column ``HashingVectorizer(alternate_sign=False)`` gives a feature string."""
+    h = int(murmurhash3_32(feature, seed=0))
+    if h == -(2**31):
+        return (2**31 - 1 - (n_features - 1)) % n_features
+    return abs(h) % n_features
+
+
+def lemma_tokens(span: Span, arrays: dict[int, Any] | None = None) -> list[int]:
+    """Lemma hashes of a span's word tokens, 0 standing for a number.
+
+    These are exactly the tokens ``features.lemma_text`` writes out; arrays are read once per doc.
+    """
+    doc: Doc = span.doc
+    arrays = {} if arrays is None else arrays
+    key = id(doc)
+    if key not in arrays:
+        arrays[key] = (doc, doc.to_array([LEMMA, IS_SPACE, IS_PUNCT, LIKE_NUM]).tolist())
+    rows = arrays[key][1][span.start:span.end]
+    return [0 if num else lemma for lemma, space, punct, num in rows if not space and not punct]
+
+
+def span_text(span: Span) -> str:
+    """``span.text`` without building it token by token."""
+    return span.doc.text[span.start_char:span.end_char]
+
+
+def _supported(hasher: HashingVectorizer) -> str | None:
+    p = hasher.get_params()
+    if p["alternate_sign"] or p["norm"] is not None or p["lowercase"] or p["binary"] \
+            or p["preprocessor"] is not None or p["tokenizer"] is not None or p["strip_accents"] is not None \
+            or p["stop_words"] is not None or p["input"] != "content":
+        return None
+    if p["analyzer"] == "char_wb":
+        return "char_wb"
+    if p["analyzer"] == "word" and p["token_pattern"] == r"[^ ]+":
+        return "word"
+    return None
+
+
+class Hasher:
+    """Cached equivalents of the model's hashing vectorizers, one per process."""
+
+    def __init__(self) -> None:
+        self._words: dict[tuple[Any, ...], list[int]] = {}
+        self._lemmas: dict[int, tuple[str, ...]] = {}
+        self._grams: dict[tuple[int, str], int] = {}
+
+    def matrix(self, hasher: HashingVectorizer, spans: Sequence[Span], arrays: dict[int, Any]) -> Any:
+        """What ``hasher.transform`` gives for the column the model reads from these spans."""
+        kind = _supported(hasher)
+        if kind == "char_wb":
+            return self._char(hasher, [span_text(s)[:TEXT_CHARS].lower() for s in spans])
+        if kind == "word":
+            return self._word(hasher, [lemma_tokens(s, arrays) for s in spans], spans[0].doc.vocab.strings
+                              if spans else None)
+        raise ValueError(f"unsupported vectorizer configuration: {hasher!r}")
+
+    @staticmethod
+    def supports(hasher: HashingVectorizer) -> bool:
+        """Whether ``matrix`` can stand in for this vectorizer."""
+        return _supported(hasher) is not None
+
+    def _index(self, feature: str, n_features: int) -> int:
+        key = (n_features, feature)
+        got = self._grams.get(key)
+        if got is None:
+            if len(self._grams) >= MAX_CACHED:
+                self._grams.clear()
+            got = self._grams[key] = column(feature, n_features)
+        return got
+
+    def _char(self, hasher: HashingVectorizer, texts: Sequence[str]) -> Any:
+        n = hasher.n_features
+        lo, hi = hasher.ngram_range
+        analyse = hasher.build_analyzer()
+        cache = self._words
+        indices: list[int] = []
+        indptr = [0]
+        for text in texts:
+            for word in text.split():
+                key = (n, lo, hi, word)
+                cols = cache.get(key)
+                if cols is None:
+                    if len(cache) >= MAX_CACHED:
+                        cache.clear()
+                    cols = cache[key] = [self._index(g, n) for g in analyse(word)]
+                indices.extend(cols)
+            indptr.append(len(indices))
+        return _csr(indices, indptr, n, hasher.dtype)
+
+    def _word(self, hasher: HashingVectorizer, lemma_rows: Sequence[list[int]], strings: Any) -> Any:
+        n = hasher.n_features
+        lo, hi = hasher.ngram_range
+        indices: list[int] = []
+        indptr = [0]
+        for lemmas in lemma_rows:
+            tokens: list[str] = []
+            for h in lemmas:
+                parts = self._lemmas.get(h)
+                if parts is None:
+                    if len(self._lemmas) >= MAX_CACHED:
+                        self._lemmas.clear()
+                    parts = self._lemmas[h] = tuple(p for p in (NUM if h == 0 else strings[h]).split(" ") if p)
+                tokens.extend(parts)
+            for size in range(lo, hi + 1):
+                for i in range(len(tokens) - size + 1):
+                    indices.append(self._index(" ".join(tokens[i:i + size]) if size > 1 else tokens[i], n))
+            indptr.append(len(indices))
+        return _csr(indices, indptr, n, hasher.dtype)
+
+
+def _csr(indices: list[int], indptr: list[int], n_features: int, dtype: Any) -> Any:
+    idx = np.asarray(indices, dtype=np.int32)
+    matrix = sparse.csr_matrix((np.ones(len(idx), dtype=dtype), idx, np.asarray(indptr, dtype=np.int64)),
+                               shape=(len(indptr) - 1, n_features))
+    matrix.sum_duplicates()
+    return matrix
+
+
+#: One cache per process: workers classify many batches with the same vocabulary.
+shared_hasher = Hasher()
