@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 from spacy.tokens import Span
 
-from spectrum.hashing import TEXT_CHARS, span_text
+from spectrum.hashing import TEXT_CHARS
 from spectrum.rules.matcher import SegmentRules
 from spectrum.rules.votes import family_features
 
@@ -36,6 +36,6 @@ def feature_rows(spans: Sequence[Span], rules: Sequence[SegmentRules], text: boo
     for i, (span, found) in enumerate(zip(spans, rules, strict=True)):
         if text:
             rows[i, 0] = lemma_text(span)
-            rows[i, 1] = span_text(span)[:TEXT_CHARS].lower()
+            rows[i, 1] = span.text[:TEXT_CHARS].lower()
         rows[i, 2] = family_features(found.hits, found.context)
     return rows

@@ -21,6 +21,8 @@ from sklearn.utils import murmurhash3_32
 from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM
 from spacy.tokens import Doc, Span
 
+from spectrum.nlp import TEXT_KEY
+
 #: Cached entries per table before it is emptied, so a long batch run's memory stays bounded.
 MAX_CACHED = 500_000
 #: Characters of a segment's text given to the character n-grams (long segments add little).
@@ -52,9 +54,17 @@ def lemma_tokens(span: Span, arrays: dict[int, Any] | None = None) -> list[int]:
     return [0 if num else lemma for lemma, space, punct, num in rows if not space and not punct]
 
 
-def span_text(span: Span) -> str:
-    """``span.text`` without building it token by token."""
-    return span.doc.text[span.start_char:span.end_char]
+def span_text(span: Span, texts: dict[int, Any]) -> str:
+    """``span.text``, sliced from the text the Doc was made from.
+
+    spaCy rebuilds ``Doc.text`` token by token on every access; segmentation keeps the input
+    string under ``TEXT_KEY`` (tokenisation is non-destructive, so it is the same string).
+    """
+    doc = span.doc
+    key = id(doc)
+    if key not in texts:
+        texts[key] = (doc, doc.user_data.get(TEXT_KEY) or doc.text)
+    return str(texts[key][1][span.start_char:span.end_char])
 
 
 def _supported(hasher: HashingVectorizer) -> str | None:
@@ -82,7 +92,8 @@ class Hasher:
         """What ``hasher.transform`` gives for the column the model reads from these spans."""
         kind = _supported(hasher)
         if kind == "char_wb":
-            return self._char(hasher, [span_text(s)[:TEXT_CHARS].lower() for s in spans])
+            texts: dict[int, Any] = {}
+            return self._char(hasher, [span_text(s, texts)[:TEXT_CHARS].lower() for s in spans])
         if kind == "word":
             return self._word(hasher, [lemma_tokens(s, arrays) for s in spans], spans[0].doc.vocab.strings
                               if spans else None)

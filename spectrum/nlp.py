@@ -19,6 +19,8 @@ from spacy.tokens import Token
 
 #: Longest text handed to spaCy at once; segmentation feeds paragraphs, so this only guards odd input.
 MAX_CHARS = 100_000
+#: ``Doc.user_data`` key under which segmentation keeps the text a Doc was made from.
+TEXT_KEY = "spectrum.text"
 
 
 class LowerLookupLemmatizer(Lemmatizer):  # type: ignore[misc]

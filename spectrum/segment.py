@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from spectrum.models import Document, Segment
-from spectrum.nlp import MAX_CHARS
+from spectrum.nlp import MAX_CHARS, TEXT_KEY
 
 MIN_WORDS = 3
 MAX_TOKENS = 120
@@ -85,17 +85,18 @@ class _Locator:
 def parse_documents(documents: Iterable[Document], nlp: Language, batch_size: int = 256) -> Iterator[list[Parsed]]:
     """Yield, per document, its segments with spans; one ``nlp.pipe`` stream over all paragraphs."""
 
-    def paragraphs() -> Iterator[tuple[str, tuple[int, int, Document]]]:
+    def paragraphs() -> Iterator[tuple[str, tuple[int, int, Document, str]]]:
         for n, document in enumerate(documents):
             paras = document.paragraphs or [(0, len(document.text))]
             for start, end in paras:
                 for text, offset in _chunks(document.text[start:end], start):
-                    yield text, (n, offset, document)
-            yield "", (n, -1, document)  # end-of-document marker
+                    yield text, (n, offset, document, text)
+            yield "", (n, -1, document, "")  # end-of-document marker
 
     current: list[Parsed] = []
     locator: _Locator | None = None
-    for doc, (_, offset, document) in nlp.pipe(paragraphs(), as_tuples=True, batch_size=batch_size):
+    for doc, (_, offset, document, text) in nlp.pipe(paragraphs(), as_tuples=True, batch_size=batch_size):
+        doc.user_data[TEXT_KEY] = text
         if offset < 0:
             yield current
             current, locator = [], None
@@ -128,5 +129,7 @@ def segment_documents(documents: Iterable[Document], nlp: Language) -> Iterator[
 
 def parse_texts(texts: Iterable[str], nlp: Language, batch_size: int = 512) -> Iterator[Span]:
     """Whole texts as single spans, for classifying pre-segmented input."""
-    for doc in nlp.pipe((t[:MAX_CHARS] for t in texts), batch_size=batch_size):
+    for doc, text in nlp.pipe(((t[:MAX_CHARS], t[:MAX_CHARS]) for t in texts), as_tuples=True,
+                              batch_size=batch_size):
+        doc.user_data[TEXT_KEY] = text
         yield doc[:]

@@ -48,6 +48,27 @@ def test_hashing_reads_sub_spans_of_a_longer_document() -> None:
         assert (hasher.matrix(vec, spans, {}) != vec.transform(texts)).nnz == 0  # type: ignore[attr-defined]
 
 
+def test_hashing_segments_of_documents_give_the_vectorizers_matrices() -> None:
+    from spectrum.models import Document
+    from spectrum.segment import parse_documents
+
+    text = "Every school uses it.  Heads choose 3 books!\n\nThen we review it in 2026. Nobody opts out."
+    doc = Document(id="d", source="d.md", title="d", kind="policy", text=text, format="md",
+                   paragraphs=[(0, 44), (46, len(text))])
+    [parsed] = list(parse_documents([doc], make_nlp()))
+    spans = [p.span for p in parsed]
+    assert [hashing_span_text(s) for s in spans] == [p.segment.text for p in parsed]
+    rows = feature_rows(spans, [SegmentRules() for _ in spans])
+    for col, vec in _hashers().items():
+        assert (Hasher().matrix(vec, spans, {}) != vec.transform(rows[:, col])).nnz == 0  # type: ignore[attr-defined]
+
+
+def hashing_span_text(span: object) -> str:
+    from spectrum.hashing import span_text
+
+    return span_text(span, {})  # type: ignore[arg-type]
+
+
 @given(st.text(min_size=1, max_size=30), st.integers(min_value=1, max_value=2**20))
 def test_hashing_column_is_the_vectorizers_column_for_any_feature(feature: str, n_features: int) -> None:
     from sklearn.feature_extraction.text import HashingVectorizer
