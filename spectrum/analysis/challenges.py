@@ -19,8 +19,13 @@ Aggregate signals, beside the cues:
 * **improvement approach not articulated**: the spread of speakers' accounts of school improvement
   (``spread``: share of speakers, at least ``spread.MIN_SPEAKERS`` of them, whose account differs
   from the most common one). Labels can differ for harmless reasons (speakers describe different
-  parts of one model), so divergence alone is a *possible* finding; it raises a finding the cues
-  already support (medium → high), and is reported in the rationale either way.
+  parts of one model), so divergence alone is a *possible* finding; a divergence that no single
+  account makes or unmakes (``Spread.robust``) raises a finding the cues already support
+  (medium → high), and every measured spread is reported in the rationale.
+* **CEO named, not titled**: people say "everything goes through Jackie", not "through the CEO".
+  Key-person cues (rule family ``key_person``) that name the CEO, by a name gathered from the
+  trust's documents (``people``), count as CEO dependence instead of a separate succession cue,
+  and the rationale says how many did.
 * **weak systems and succession**: dependence on the CEO is the sharpest succession risk
   (no one underneath), so when the CEO single point of failure is itself found, its passages
   count towards weak succession too — but only for a trust with succession cues of its own.
@@ -31,10 +36,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
+from spectrum.analysis import people
 from spectrum.analysis import spread as spread_mod
 from spectrum.analysis.evidence import Item, quote, usable
 from spectrum.analysis.profiles import evidence_weight, sides, weight
 from spectrum.models import Finding, Position, PracticeProfile, Quote
+from spectrum.rules.votes import effective_label
 from spectrum.vocab import CHALLENGES, SPECTRUM_POSITION
 
 #: (segments, sources) needed for a medium finding, and for a high one.
@@ -127,9 +134,10 @@ def _finding(challenge: str, group: list[Item], names: Mapping[str, str], ration
 def findings(items: list[Item], practices: list[PracticeProfile], names: Mapping[str, str]) -> list[Finding]:
     """Every challenge with evidence, in the vocabulary's order."""
     cued: dict[str, list[Item]] = defaultdict(list)
+    ceo = people.ceo_names(items)
     for item in items:
         if usable(item):
-            for ch in item.c.challenges:
+            for ch in _challenges(item, ceo):
                 cued[ch].append(item)
     out: list[Finding] = []
     for challenge in CHALLENGES:
@@ -140,9 +148,31 @@ def findings(items: list[Item], practices: list[PracticeProfile], names: Mapping
             out.extend(_approach_findings(group, items, names))
         elif challenge == "weak_systems_succession":
             out.extend(_succession_findings(group, cued.get("ceo_single_point_of_failure", []), names))
+        elif challenge == "ceo_single_point_of_failure" and group:
+            by_name = sum(challenge not in i.c.challenges for i in group)
+            said = f" {by_name} of them name the CEO rather than the post." if by_name else ""
+            out.append(_finding(challenge, group, names, _basis(challenge, group) + said))
         elif group:
             out.append(_finding(challenge, group, names))
     return out
+
+
+def _challenges(item: Item, ceo: frozenset[str]) -> list[str]:
+    """The challenges an item's cues point to, once a named key person is known to be the CEO.
+
+    A key-person cue that names the CEO ("everything goes through Jackie", where Jackie is the
+    CEO) is CEO dependence, not a separate succession cue; it reaches the succession finding only
+    the way other CEO dependence does (see ``_succession_findings``).
+    """
+    labels = set(item.c.challenges)
+    succession = [h for h in item.c.evidence if h.axis == "challenge" and h.label == "weak_systems_succession"
+                  and effective_label(h) is not None]
+    about_ceo = [h for h in succession if people.names_ceo(item, h, ceo)]
+    if about_ceo:
+        labels.add("ceo_single_point_of_failure")
+        if len(about_ceo) == len(succession):
+            labels.discard("weak_systems_succession")
+    return sorted(labels)
 
 
 def _succession_findings(own: list[Item], ceo: list[Item], names: Mapping[str, str]) -> list[Finding]:
@@ -169,7 +199,7 @@ def _approach_findings(cues: list[Item], items: list[Item], names: Mapping[str, 
     else:
         severity, status = "low", "possible"
         rationale = "Speakers' accounts of school improvement diverge, though nobody says directly that the approach is unclear."
-    if status == "found" and diverging:
+    if status == "found" and any(s.robust for s in diverging):
         severity = _SEVERITIES[min(_SEVERITIES.index(severity) + 1, len(_SEVERITIES) - 1)]
     rationale = " ".join([rationale, *(s.describe(names) for s in spreads)])
     evidence = _quotes(cues, names, "unarticulated_improvement_approach")

@@ -2,7 +2,8 @@
 
 Each labelled segment places its domain on the line standardised (0) — aligned (0.5) —
 autonomous (1), weighted by the engine's confidence. The uncertainty combines the spread of the
-evidence with a term that shrinks as agreeing evidence accumulates.
+evidence with a term that shrinks as agreeing evidence accumulates. A practice's own position
+(label, score and uncertainty together) is one of these, chosen by ``basis``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from spectrum.models import Position, PracticeProfile
 from spectrum.vocab import DOMAINS, SPECTRUM_POSITION
 
 MAX_QUOTES = 6
+#: Practice passages needed before the practice side, rather than the trust's documents, places a practice.
+MIN_PRACTICE = 2
 MIN_CONFIDENCE = 0.0
 
 
@@ -63,6 +66,20 @@ def position(items: list[Item]) -> Position | None:
     return Position(spectrum=label, score=round(mean, 3), uncertainty=round(uncertainty, 3), n=len(pts))  # type: ignore[arg-type]
 
 
+def basis(intent: Position | None, practice: Position | None) -> str:
+    """Which evidence a practice's position is read from: ``practice``, ``intent`` or ``all``.
+
+    What happens is the better guide to how a practice is run, so the practice side decides once
+    it has two passages; otherwise the trust's own documents do. The label, score and uncertainty
+    shown for a practice all come from this one position, so they cannot contradict each other.
+    """
+    if practice is not None and practice.n >= MIN_PRACTICE:
+        return "practice"
+    if intent is not None:
+        return "intent"
+    return "practice" if practice is not None else "all"
+
+
 def profiles(items: list[Item], names: Mapping[str, str]) -> list[PracticeProfile]:
     """One profile per domain with any evidence, in the vocabulary's domain order."""
     by_domain: dict[str, list[Item]] = defaultdict(list)
@@ -82,7 +99,7 @@ def profiles(items: list[Item], names: Mapping[str, str]) -> list[PracticeProfil
         intent = position(lenses["intent"])
         practice = position(lenses["practice"])
         overall = position(lenses["intent"] + lenses["practice"])
-        main = practice if practice is not None and practice.n >= 2 else intent or practice or overall
+        main = {"practice": practice, "intent": intent}.get(basis(intent, practice)) or overall
         approach_w: Counter[str] = Counter()  # type: ignore[assignment]
         for i in approach_items:
             approach_w[i.c.approach.label] += i.c.approach.confidence  # type: ignore[assignment]
@@ -101,8 +118,8 @@ def profiles(items: list[Item], names: Mapping[str, str]) -> list[PracticeProfil
         out.append(PracticeProfile(
             domain=domain,  # type: ignore[arg-type]
             spectrum=main.spectrum if main else "none",
-            score=overall.score if overall else None,
-            uncertainty=overall.uncertainty if overall else None,
+            score=main.score if main else None,
+            uncertainty=main.uncertainty if main else None,
             approach=approach_w.most_common(1)[0][0] if approach_w else "none",  # type: ignore[arg-type]
             counts={k: counts.get(k, 0) for k in ("standardised", "aligned", "autonomous", "none")},
             approach_counts={k: sum(1 for i in approach_items if i.c.approach.label == k)

@@ -2,14 +2,20 @@
 
 Each speaker's *account* on an axis (spectrum or approach) is the label carrying most of the
 confidence-weighted weight of what they said about school improvement, counting only current
-statements (past ones are history) and only speakers whose labelled passages weigh at least
-``MIN_ACCOUNT`` (one fairly sure passage). The trust's *common account* is the label most speakers
-give. **Disagreement** is the share of speakers whose account differs from the common one: 0 when
-everyone agrees, 2/3 when three speakers give three different accounts. It is only measured with
-at least ``MIN_SPEAKERS`` accounts, since two people differing says little about a trust. Accounts
-*diverge* when disagreement is above ``SPREAD`` (one half): no account is given by as many as half
-the speakers. An even split (two and two) does not count: on the sample trusts, speakers who agree
-on the model often describe different parts of it, which the labels see as different accounts.
+statements (not past, planned, hypothetical or about another trust) and only speakers whose
+labelled passages weigh at least ``MIN_ACCOUNT`` (one fairly sure passage). The trust's *common
+account* is the label most speakers give. **Disagreement** is the share of speakers whose account
+differs from the common one: 0 when everyone agrees, 2/3 when three speakers give three different
+accounts. It is only measured with at least ``MIN_SPEAKERS`` accounts, since two people differing
+says little about a trust. Accounts *diverge* when disagreement is above ``SPREAD`` (one half): no
+account is given by as many as half the speakers. An even split (two and two) does not count: on
+the sample trusts, speakers who agree on the model often describe different parts of it, which
+the labels see as different accounts.
+
+A divergence is *robust* when it survives leaving out any one account. With three accounts it
+never is: one speaker, often on one passage the engine was barely sure of, makes or unmakes it.
+Only a robust divergence is strong enough to raise the severity of a finding (see
+``challenges``); any divergence is reported.
 
 Counting speakers rather than passages keeps one talkative interviewee from deciding the
 measure; the roles of the speakers are kept so a report can say whether leaders and staff differ.
@@ -31,6 +37,8 @@ MIN_SPEAKERS = 3
 SPREAD = 0.5
 DOMAIN = "school_improvement"
 AXES = ("spectrum", "approach")
+#: Contexts in which a passage says nothing about how improvement is run now.
+NOT_CURRENT = frozenset({"past", "planned", "hypothetical", "other_trust"})
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,12 @@ class Spread:
         """Measured, and above the ``SPREAD`` threshold."""
         return self.measured and self.disagreement > SPREAD
 
+    @property
+    def robust(self) -> bool:
+        """Diverges, and still does with any one account left out."""
+        return self.diverges and all(
+            Spread(self.axis, self.accounts[:k] + self.accounts[k + 1:]).diverges for k in range(len(self.accounts)))
+
     def describe(self, names: Mapping[str, str]) -> str:
         """One sentence a reviewer can check against the quotes."""
         what = "how school improvement is run across schools" if self.axis == "spectrum" \
@@ -97,6 +111,11 @@ def _label(item: Item, axis: str) -> tuple[str, float]:
     return decision.label, max(decision.confidence, 0.05)
 
 
+def _not_current(item: Item) -> bool:
+    """Past, planned, hypothetical and other trusts' practice are not an account of how things are now."""
+    return lens(item) == "history" or bool(NOT_CURRENT & set(item.c.context))
+
+
 def improvement_spread(items: list[Item]) -> list[Spread]:
     """Speakers' accounts of school improvement on each axis, speakers in order of first appearance."""
     out: list[Spread] = []
@@ -106,7 +125,7 @@ def improvement_spread(items: list[Item]) -> list[Spread]:
         roles: dict[str, str] = {}
         for item in items:
             seg = item.c.segment
-            if not usable(item) or not seg.speaker or item.c.domain.label != DOMAIN or lens(item) == "history":
+            if not usable(item) or not seg.speaker or item.c.domain.label != DOMAIN or _not_current(item):
                 continue
             label, w = _label(item, axis)
             if label == "none":

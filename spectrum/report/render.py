@@ -11,7 +11,8 @@ import re
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from spectrum.models import TrustReport
+from spectrum.analysis.profiles import basis
+from spectrum.models import PracticeProfile, TrustReport
 from spectrum.vocab import SPECTRUM_POSITION
 
 FORMATS = ("md", "html", "json")
@@ -64,6 +65,16 @@ def _md_escape(text: str) -> str:
 
 
 _env.filters["mdcell"] = _md_escape
+
+#: How the Position column names the evidence a practice's position is read from.
+BASIS_WORDS = {"practice": "from practice", "intent": "from documents", "all": "from all evidence"}
+
+
+def _basis(p: PracticeProfile) -> str:
+    return BASIS_WORDS[basis(p.intent, p.practice)]
+
+
+_env.filters["basis"] = _basis
 
 
 def render(report: TrustReport, fmt: str) -> str:
