@@ -12,19 +12,15 @@ import numpy as np
 from numpy.typing import NDArray
 from spacy.tokens import Span
 
-from spectrum.hashing import TEXT_CHARS
+from spectrum.hashing import TEXT_CHARS, lemma_tokens, lemma_word
 from spectrum.rules.matcher import SegmentRules
 from spectrum.rules.votes import family_features
 
 
 def lemma_text(span: Span) -> str:
     """Lower-case lemmas with numbers folded, so '2026' and '2027' look alike."""
-    out = []
-    for t in span:
-        if t.is_space or t.is_punct:
-            continue
-        out.append("<num>" if t.like_num else t.lemma_)
-    return " ".join(out)
+    strings = span.doc.vocab.strings
+    return " ".join(lemma_word(h, strings) for h in lemma_tokens(span))
 
 
 def feature_rows(spans: Sequence[Span], rules: Sequence[SegmentRules], text: bool = True) -> NDArray[np.object_]:

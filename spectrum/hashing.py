@@ -28,6 +28,8 @@ MAX_CACHED = 500_000
 #: Characters of a segment's text given to the character n-grams (long segments add little).
 TEXT_CHARS = 600
 NUM = "<num>"
+#: Stands for a number in ``lemma_tokens`` (spaCy's hashes are unsigned, so it is never a lemma).
+NUMBER = -1
 #: Which text column of the model's input rows each analyzer reads (see ``features.feature_rows``).
 HASHED_COLUMNS = {0: "word", 1: "char_wb"}
 
@@ -41,17 +43,26 @@ def column(feature: str, n_features: int) -> int:
 
 
 def lemma_tokens(span: Span, arrays: dict[int, Any] | None = None) -> list[int]:
-    """Lemma hashes of a span's word tokens, 0 standing for a number.
+    """Lemma hashes of a span's word tokens (spaces and punctuation left out), ``NUMBER`` for a number.
 
-    These are exactly the tokens ``features.lemma_text`` writes out; arrays are read once per doc.
+    The one definition of the lemma column: ``features.lemma_text`` writes these out for training,
+    prediction hashes them. With ``arrays``, a Doc's attributes are read once for all its spans.
     """
-    doc: Doc = span.doc
-    arrays = {} if arrays is None else arrays
-    key = id(doc)
-    if key not in arrays:
-        arrays[key] = (doc, doc.to_array([LEMMA, IS_SPACE, IS_PUNCT, LIKE_NUM]).tolist())
-    rows = arrays[key][1][span.start:span.end]
-    return [0 if num else lemma for lemma, space, punct, num in rows if not space and not punct]
+    attrs = [LEMMA, IS_SPACE, IS_PUNCT, LIKE_NUM]
+    if arrays is None:
+        rows = span.to_array(attrs).tolist() if len(span) else []  # type: ignore[attr-defined]  # missing from the stubs
+    else:
+        doc: Doc = span.doc
+        key = id(doc)
+        if key not in arrays:
+            arrays[key] = (doc, doc.to_array(attrs).tolist())
+        rows = arrays[key][1][span.start:span.end]
+    return [NUMBER if num else lemma for lemma, space, punct, num in rows if not space and not punct]
+
+
+def lemma_word(lemma: int, strings: Any) -> str:
+    """The written form of one entry of ``lemma_tokens``."""
+    return NUM if lemma == NUMBER else str(strings[lemma])
 
 
 def span_text(span: Span, texts: dict[int, Any]) -> str:
@@ -144,7 +155,7 @@ class Hasher:
                 if parts is None:
                     if len(self._lemmas) >= MAX_CACHED:
                         self._lemmas.clear()
-                    parts = self._lemmas[h] = tuple(p for p in (NUM if h == 0 else strings[h]).split(" ") if p)
+                    parts = self._lemmas[h] = tuple(p for p in lemma_word(h, strings).split(" ") if p)
                 tokens.extend(parts)
             for size in range(lo, hi + 1):
                 for i in range(len(tokens) - size + 1):
