@@ -65,12 +65,17 @@ def _hashed(**kwargs: Any) -> Pipeline:
 
 
 def build_pipeline(h: Hyper) -> Pipeline:
-    """The feature union and classifier for one axis."""
+    """The feature union and classifier for one axis.
+
+    Character n-grams of 3-4 rather than 3-5: on dev and leave-one-batch-out the two are within
+    0.005 macro-F1 on every axis, and the shorter range hashes 1.75x faster. Dropping character
+    n-grams costs 0.01-0.05, so they stay.
+    """
     parts: list[tuple[str, Any, int]] = []
     if h.use_text:
         parts += [
             ("lemma", _hashed(analyzer="word", ngram_range=(1, 2), token_pattern=r"[^ ]+"), 0),
-            ("char", _hashed(analyzer="char_wb", ngram_range=(3, 5)), 1),
+            ("char", _hashed(analyzer="char_wb", ngram_range=(3, 4)), 1),
         ]
     if h.use_rules:
         parts.append(("rules", DictVectorizer(), 2))

@@ -1,4 +1,4 @@
-"""decide: the documented order of context veto, model, threshold and rule contradiction."""
+"""decide: the documented order of model, threshold and rule contradiction, with context explained."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ def probs(**kw: float) -> dict[str, float]:
     return {k: kw.get(k, 0.0) for k in LABELS}
 
 
-def test_decide_context_veto_when_only_none_votes() -> None:
+def test_decide_context_cues_are_explained_but_do_not_override_a_confident_model() -> None:
     d = decide("spectrum", probs(standardised=0.9, none=0.1), votes(none=2.0), 0.4)
-    assert d.label == "none" and d.abstained and "context veto" in d.explanation[0]
+    assert d.label == "standardised" and not d.abstained
+    assert any(line.startswith("context:") for line in d.explanation)
 
 
 def test_decide_model_label_when_confident() -> None:

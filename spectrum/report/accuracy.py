@@ -15,7 +15,14 @@ def format_evaluation(result: dict[str, Any], worst: int = 10) -> str:
         for s in SYSTEMS:
             m = r[s]
             lines.append(f"| {s.replace('_', ' ')} | {m['macro_f1']:.3f} | {m['kappa']:.3f} | {m['accuracy']:.3f} |")
-        lines += ["", f"Expected calibration error (model probabilities): {r['ece']:.3f}; abstention threshold {r['threshold']}", ""]
+        lines += ["", f"Expected calibration error (model probabilities): {r['ece']:.3f}; abstention threshold "
+                  f"{r['threshold']} (model without rules: its own dev-tuned threshold "
+                  f"{r.get('model_without_rules_threshold', r['threshold'])})."]
+        if "engine_minus_model_without_rules" in r:
+            d = r["engine_minus_model_without_rules"]
+            lines.append(f"Engine minus model without rules, macro-F1: {d['difference']:+.3f} "
+                         f"(95% paired bootstrap interval {d['low']:+.3f} to {d['high']:+.3f}).")
+        lines.append("")
         lines += ["| label | precision | recall | F1 | support | baseline F1 (rules only) |", "|---|---|---|---|---|---|"]
         for label, m in r["engine"]["per_label"].items():
             b = r["rules_only"]["per_label"][label]["f1"]
