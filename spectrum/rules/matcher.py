@@ -101,7 +101,7 @@ class CompiledRules:
             for pattern in item.patterns:
                 phrases = to_phrases(pattern, self._forms)
                 if phrases is not None and phrases[0] == "LOWER":
-                    self.lower.add(key, [Doc(self.nlp.vocab, words=list(words)) for words in phrases[1]])
+                    self.lower.add(key, [self._keys(words) for words in phrases[1]])
                 else:  # case-sensitive words are few: a gated token pattern costs less than a third matcher
                     split = anchor_first(pattern)
                     self.matcher.add(key, split)
@@ -118,12 +118,22 @@ class CompiledRules:
                 if seqs is None:
                     self.lemma.add(key, [doc])
                 else:
-                    self.lower.add(key, [Doc(self.nlp.vocab, words=list(words)) for words in seqs])
+                    self.lower.add(key, [self._keys(words) for words in seqs])
         for expr in item.regex:
             try:
                 self.regexes.append((key, check_regex(expr)))
             except ValueError as exc:
                 raise RuleError(str(exc), where) from exc
+
+    def _keys(self, words: Sequence[str]) -> list[int]:
+        """A phrase as the lower-case word hashes the ``PhraseMatcher`` stores.
+
+        ``PhraseMatcher.add`` takes these in place of Docs (it stores and unpickles patterns this
+        way); enumerated patterns make tens of thousands of phrases, and building a Doc for each
+        took most of the time to compile the rules.
+        """
+        add = self.nlp.vocab.strings.add
+        return [add(w.lower()) for w in words]
 
     def _anchor(self, first: dict[str, object]) -> None:
         """Gate the token matcher on the literal word a pattern starts with.
@@ -135,7 +145,7 @@ class CompiledRules:
         keys = [k for k in first if k != "OP"]
         value = first.get("LOWER") if keys == ["LOWER"] and first.get("OP") is None else None
         if isinstance(value, str):
-            self.lower.add(GATE, [Doc(self.nlp.vocab, words=[value])])
+            self.lower.add(GATE, [self._keys([value])])
         else:
             self._gated = False
 
