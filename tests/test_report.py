@@ -15,7 +15,7 @@ from spectrum.analysis.profiles import profiles
 from spectrum.analysis.spread import improvement_spread
 from spectrum.corpus.load import default_corpus_dir
 from spectrum.engine import Engine, analyse
-from spectrum.models import AxisDecision, Classification, Document, Finding, Segment, TrustReport
+from spectrum.models import AxisDecision, Classification, Document, Finding, RuleHit, Segment, TrustReport
 from spectrum.report import render
 
 TRUSTS = sorted(p for p in (default_corpus_dir() / "trusts").iterdir() if (p / "expected.yml").is_file())
@@ -403,3 +403,19 @@ def test_report_position_label_score_and_uncertainty_are_one_position(reports: d
     p = reports["riverbend"].practices[0]
     assert f"| {p.domain} | **{p.spectrum}** · {p.score:.2f} ± {p.uncertainty:.2f} | from " in text
     assert "0 (standardised) through 0.5 (aligned) to 1\n(autonomous)" in text
+
+
+def test_challenges_quote_the_plainest_statement_first() -> None:
+    """Evidence opens with the passage whose cues weigh most, not the one that came first."""
+    def cued(text: str, doc: str, weight: float) -> Item:
+        item = _item(text, doc=doc, speaker=f"Head {doc}", role="headteacher",
+                     challenges=("reinventing_the_wheel",))
+        hit = RuleHit(rule_id="challenge.reinvent.test", family="reinvent", axis="challenge",
+                      label="reinventing_the_wheel", weight=weight, text=text[:5], start=0, end=5)
+        return Item(item.c.model_copy(update={"evidence": [hit]}), item.doc)
+
+    group = [cued("we each wrote one", "a", 0.6), cued("all eight schools wrote their own", "b", 1.5),
+             cued("again from scratch", "c", 1.0)]
+    [f] = [f for f in _findings(group) if f.challenge == "reinventing_the_wheel"]
+    assert [q.text for q in f.evidence] == ["all eight schools wrote their own", "again from scratch",
+                                            "we each wrote one"]

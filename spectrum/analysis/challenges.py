@@ -120,6 +120,19 @@ def _quotes(items: list[Item], names: Mapping[str, str], label: str) -> list[Quo
     return out
 
 
+def _cue_strength(item: Item) -> float:
+    """How plainly a passage states a challenge: the summed weight of its current challenge cues."""
+    return sum(h.weight for h in item.c.evidence if h.axis == "challenge" and effective_label(h) is not None)
+
+
+def _strongest_first(items: list[Item]) -> list[Item]:
+    """Passages by cue strength, document order among equals.
+
+    The first quote a reviewer reads is then the plainest statement of the challenge, not the earliest.
+    """
+    return sorted(items, key=lambda i: -_cue_strength(i))
+
+
 def _finding(challenge: str, group: list[Item], names: Mapping[str, str], rationale: str | None = None,
              severity: tuple[str, str] | None = None, evidence: list[Quote] | None = None,
              domain: str | None = None) -> Finding:
@@ -128,7 +141,8 @@ def _finding(challenge: str, group: list[Item], names: Mapping[str, str], ration
     if status == "possible":
         text = "Possible: thin evidence. " + text
     return Finding(challenge=challenge, domain=domain, severity=severity_, status=status,  # type: ignore[arg-type]
-                   rationale=text, evidence=evidence if evidence is not None else _quotes(group, names, challenge))
+                   rationale=text,
+                   evidence=evidence if evidence is not None else _quotes(_strongest_first(group), names, challenge))
 
 
 def findings(items: list[Item], practices: list[PracticeProfile], names: Mapping[str, str]) -> list[Finding]:
@@ -202,7 +216,7 @@ def _approach_findings(cues: list[Item], items: list[Item], names: Mapping[str, 
     if status == "found" and any(s.robust for s in diverging):
         severity = _SEVERITIES[min(_SEVERITIES.index(severity) + 1, len(_SEVERITIES) - 1)]
     rationale = " ".join([rationale, *(s.describe(names) for s in spreads)])
-    evidence = _quotes(cues, names, "unarticulated_improvement_approach")
+    evidence = _quotes(_strongest_first(cues), names, "unarticulated_improvement_approach")
     for s in diverging:
         for a in s.accounts:
             if len(evidence) < MAX_QUOTES and a.item.c.segment.text not in {q.text for q in evidence}:
@@ -239,7 +253,7 @@ def _gap_findings(practices: list[PracticeProfile], cues: list[Item], items: lis
         high = steps >= 1.0 or diff >= GAP_HIGH
         domain_cues = [i for i in cues if i.c.domain.label == p.domain]
         evidence = _side_quotes(intent, p.intent, "intent", names) + _side_quotes(practice, p.practice, "practice", names)
-        evidence += _quotes(domain_cues, names, "intent_practice_gap")
+        evidence += _quotes(_strongest_first(domain_cues), names, "intent_practice_gap")
         said = f" {_count(len(domain_cues), 'passage')} also say so directly." if domain_cues else ""
         out.append(Finding(
             challenge="intent_practice_gap", domain=p.domain, severity="high" if high else "medium", status="found",

@@ -132,3 +132,24 @@ def anchor_first(pattern: Pattern) -> list[Pattern]:
     if values is None or len(values) < 2:
         return [pattern]
     return [[{keys[0]: v}, *pattern[1:]] for v in values]
+
+
+def required_words(pattern: Pattern) -> list[tuple[str, frozenset[str]]]:
+    """Words a text must contain for ``pattern`` to match it: per required token, its alternatives.
+
+    A token without a quantifier (or with ``+``) whose ``LOWER``, ``ORTH``/``TEXT`` or ``LEMMA`` is a
+    word or an ``IN`` list must occur, whatever else the token tests, so a text lacking every
+    alternative for one such token cannot match. Returns (``LOWER`` or ``LEMMA``, alternatives);
+    case-sensitive words are given lower-cased, which only makes the test looser.
+    """
+    out: list[tuple[str, frozenset[str]]] = []
+    for spec in pattern:
+        if spec.get("OP") not in (None, "+"):
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT", "LEMMA"):
+            values = _values(spec, attr) if attr in spec else None
+            if values:
+                key = "LEMMA" if attr == "LEMMA" else "LOWER"
+                out.append((key, frozenset(v.lower() if key == "LOWER" else v for v in values)))
+                break
+    return out

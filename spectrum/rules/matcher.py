@@ -2,8 +2,8 @@
 
 All rules are compiled once into a lower-case ``PhraseMatcher`` (plus a lemma one when lemma forms
 cannot be listed) and one token ``Matcher``; token patterns that can be enumerated become phrases
-(see ``expand``) and the ``Matcher`` runs only where a remaining pattern's first word occurs, which
-keeps matching cheaper than tokenising. Matching runs once per spaCy Doc, and hits are then assigned
+(see ``expand``) and the ``Matcher`` runs only on a Doc holding every literal word some remaining
+pattern requires, which keeps matching cheaper than tokenising. Matching runs once per spaCy Doc, and hits are then assigned
 to the segments (sentences) they fall in, so a document is never matched sentence by sentence.
 """
 
@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from spacy.attrs import IDX, LENGTH, LOWER, ORTH, SENT_START, SPACY
@@ -26,14 +26,14 @@ from spacy.tokens import Doc, Span
 
 from spectrum.errors import RuleError
 from spectrum.models import RuleHit
-from spectrum.rules.expand import anchor_first, lemma_forms, lemma_phrases, to_phrases
+from spectrum.rules.expand import anchor_first, lemma_forms, lemma_phrases, required_words, to_phrases
 from spectrum.rules.loader import RuleBook
 from spectrum.rules.regexsafe import check_regex
 from spectrum.rules.schema import Matchable, Modifier, Rule
 
 MAX_REGEX_TEXT = 5000
-#: Phrase-matcher key for the first words of token patterns; never a rule id (ids are lower-case).
-GATE = "__GATE__"
+#: Phrase-matcher key prefix for words token patterns require; never a rule id (ids are lower-case).
+REQUIRED = "__REQUIRED__"
 
 
 class _Raw(NamedTuple):
@@ -64,7 +64,9 @@ class CompiledRules:
         self._validator = Matcher(nlp.vocab, validate=True)
         self._forms = lemma_forms(nlp)
         self.matcher = Matcher(nlp.vocab)
-        self._gated = True  # every token pattern starts with a literal lower-case word
+        #: token patterns' required words, by each alternative of their first one (see ``_could_match``)
+        self._by_first: dict[str, list[list[frozenset[str]]]] = defaultdict(list)
+        self._unanchored = False
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.regexes: list[tuple[str, re.Pattern[str]]] = []
@@ -106,7 +108,7 @@ class CompiledRules:
                     split = anchor_first(pattern)
                     self.matcher.add(key, split)
                     for part in split:
-                        self._anchor(part[0])
+                        self._index(self._required(part))
         if item.phrases:
             self.lower.add(key, [self.nlp.make_doc(p) for p in item.phrases])
         if item.lemmas:
@@ -125,7 +127,7 @@ class CompiledRules:
             except ValueError as exc:
                 raise RuleError(str(exc), where) from exc
 
-    def _keys(self, words: Sequence[str]) -> list[int]:
+    def _keys(self, words: Sequence[str]) -> Any:  # spaCy's stubs admit only Docs
         """A phrase as the lower-case word hashes the ``PhraseMatcher`` stores.
 
         ``PhraseMatcher.add`` takes these in place of Docs (it stores and unpickles patterns this
@@ -135,31 +137,66 @@ class CompiledRules:
         add = self.nlp.vocab.strings.add
         return [add(w.lower()) for w in words]
 
-    def _anchor(self, first: dict[str, object]) -> None:
-        """Gate the token matcher on the literal word a pattern starts with.
+    def _required(self, pattern: list[dict[str, object]]) -> list[frozenset[str]]:
+        """The pattern's required words, each alternative a ``REQUIRED`` key in the phrase matcher.
 
-        Calling the ``Matcher`` costs a Python Token object per word, so it runs only on documents
-        where the phrase matcher found some pattern's first word (key ``GATE``). A pattern that
-        does not start with a literal lower-case word turns the gate off.
+        The phrase matcher runs on every Doc anyway, so finding which required words a Doc holds
+        costs nothing more; a ``LEMMA`` word is found through its listed forms where they are known.
         """
-        keys = [k for k in first if k != "OP"]
-        value = first.get("LOWER") if keys == ["LOWER"] and first.get("OP") is None else None
-        if isinstance(value, str):
-            self.lower.add(GATE, [self._keys([value])])
-        else:
-            self._gated = False
+        out = []
+        for attr, words in required_words(pattern):
+            keys: set[str] = set()
+            for w in words:
+                forms = {w} if attr == "LOWER" else (self._forms(w) if self._forms is not None else None)
+                if not forms:
+                    keys = set()  # a lemma whose forms cannot be listed: no test on this token
+                    break
+                key = f"{REQUIRED}{attr}:{w}"
+                self.lower.add(key, [self._keys([f]) for f in sorted(forms)])
+                keys.add(key)
+            if keys:
+                out.append(frozenset(keys))
+        return out
+
+    def _index(self, required: list[frozenset[str]]) -> None:
+        if not required:
+            self._unanchored = True
+            return
+        for key in required[0]:
+            self._by_first[key].append(required)
+
+    def _could_match(self, found: set[str]) -> bool:
+        """Whether some token pattern has all its required words among those ``found`` in a Doc.
+
+        Calling the ``Matcher`` costs a Python Token object per word, and patterns anchored on
+        common words ("in", "it", "all") would open a first-word gate on most Docs. Requirements
+        are indexed by their first required word, so only patterns that could match are checked;
+        a pattern with no required word (only wildcards or tests such as ``IS_TITLE``) is always
+        checked and, having nothing to test, keeps the gate open.
+        """
+        if self._unanchored:
+            return True
+        for key in found:
+            for req in self._by_first.get(key, ()):
+                if all(not alts.isdisjoint(found) for alts in req[1:]):
+                    return True
+        return False
 
     # ---- matching ----
 
     def _raw(self, doc: Doc) -> list[_Raw]:
         strings = self.nlp.vocab.strings
-        out = [
-            _Raw(s, e, strings[m_id])
-            for matcher in (self.lower, self.lemma)
-            if len(matcher)
-            for m_id, s, e in matcher(doc)
-        ]
-        if len(self.matcher) and (not self._gated or any(r.key == GATE for r in out)):
+        out: list[_Raw] = []
+        found: set[str] = set()
+        for matcher in (self.lower, self.lemma):
+            if len(matcher):
+                for m_id, s, e in matcher(doc):
+                    key = strings[m_id]
+                    if key.startswith(REQUIRED):
+                        found.add(key)
+                    else:
+                        out.append(_Raw(s, e, key))
+        if len(self.matcher) and self._could_match(found):
             out.extend(_Raw(s, e, strings[m_id]) for m_id, s, e in self.matcher(doc))
         if self.regexes:
             text = doc.text[:MAX_REGEX_TEXT]
@@ -178,7 +215,7 @@ class CompiledRules:
             key = id(span.doc)
             if key not in by_doc:
                 rows = _DocRows(span.doc)
-                raws = sorted({r for r in self._raw(span.doc) if r.key != GATE})
+                raws = sorted(set(self._raw(span.doc)))
                 by_doc = {key: (raws, [r.start for r in raws], rows)}  # spans arrive grouped by doc
             raws, starts, rows = by_doc[key]
             lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
