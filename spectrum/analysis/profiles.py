@@ -3,7 +3,8 @@
 Each labelled segment places its domain on the line standardised (0) — aligned (0.5) —
 autonomous (1), weighted by the engine's confidence. The uncertainty combines the spread of the
 evidence with a term that shrinks as agreeing evidence accumulates. A practice's own position
-(label, score and uncertainty together) is one of these, chosen by ``basis``.
+(label, score and uncertainty together) pools intent and practice; ``basis`` names what it
+was read from.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from spectrum.models import Position, PracticeProfile
 from spectrum.vocab import DOMAINS, SPECTRUM_POSITION
 
 MAX_QUOTES = 6
-#: Practice passages needed before the practice side, rather than the trust's documents, places a practice.
-MIN_PRACTICE = 2
 MIN_CONFIDENCE = 0.0
 
 
@@ -67,17 +66,19 @@ def position(items: list[Item]) -> Position | None:
 
 
 def basis(intent: Position | None, practice: Position | None) -> str:
-    """Which evidence a practice's position is read from: ``practice``, ``intent`` or ``all``.
+    """What a practice's position is read from: ``all`` (both sides), ``intent`` or ``practice`` alone.
 
-    What happens is the better guide to how a practice is run, so the practice side decides once
-    it has two passages; otherwise the trust's own documents do. The label, score and uncertainty
-    shown for a practice all come from this one position, so they cannot contradict each other.
+    The position pools the trust's documents with interviews, minutes and inspection, weighted by
+    confidence; the two sides are still shown apart, and a material difference between them is
+    the intent-practice gap finding. Letting the practice side alone decide once it had two
+    passages made a position swing on a couple of passages the engine was unsure belonged to the
+    practice at all ("Each head decides." read as HR); on the six sample trusts it placed 39 of
+    47 practices as expected, pooling 43 (the four left are oakmere's, where policy and practice
+    disagree and the expected position is the practice one).
     """
-    if practice is not None and practice.n >= MIN_PRACTICE:
-        return "practice"
-    if intent is not None:
-        return "intent"
-    return "practice" if practice is not None else "all"
+    if intent is not None and practice is not None:
+        return "all"
+    return "intent" if intent is not None else "practice"
 
 
 def profiles(items: list[Item], names: Mapping[str, str]) -> list[PracticeProfile]:
@@ -99,7 +100,7 @@ def profiles(items: list[Item], names: Mapping[str, str]) -> list[PracticeProfil
         intent = position(lenses["intent"])
         practice = position(lenses["practice"])
         overall = position(lenses["intent"] + lenses["practice"])
-        main = {"practice": practice, "intent": intent}.get(basis(intent, practice)) or overall
+        main = overall
         approach_w: Counter[str] = Counter()  # type: ignore[assignment]
         for i in approach_items:
             approach_w[i.c.approach.label] += i.c.approach.confidence  # type: ignore[assignment]

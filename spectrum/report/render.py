@@ -67,7 +67,7 @@ def _md_escape(text: str) -> str:
 _env.filters["mdcell"] = _md_escape
 
 #: How the Position column names the evidence a practice's position is read from.
-BASIS_WORDS = {"practice": "from practice", "intent": "from documents", "all": "from all evidence"}
+BASIS_WORDS = {"practice": "practice only", "intent": "documents only", "all": "documents and practice"}
 
 
 def _basis(p: PracticeProfile) -> str:
