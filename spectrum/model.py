@@ -121,10 +121,11 @@ class TrainedModel:
             features = _features(pipe.named_steps["features"], rows, {} if cache is None else cache, spans)
             probs = pipe.named_steps["clf"].predict_proba(features)
         classes = [str(c) for c in pipe.classes_]
+        blank = dict.fromkeys(AXES[axis], 0.0)
         out = []
-        for row in probs:
-            d = dict.fromkeys(AXES[axis], 0.0)
-            d.update({c: float(p) for c, p in zip(classes, row, strict=True)})
+        for row in probs.tolist():  # one conversion to floats, not one per probability
+            d = blank.copy()
+            d.update(zip(classes, row, strict=True))
             out.append(d)
         return out
 
