@@ -162,6 +162,8 @@ class PracticeProfile(Frozen):
     approach_counts: dict[str, int]
     intent: Position | None = None
     practice: Position | None = None
+    #: evidence the position is read from: all, intent, practice, or practice_gap (documents differ materially)
+    read_from: str = Field(default="all", pattern="^(all|intent|practice|practice_gap)$")
     history: int = 0
     planned: int = 0
     evidence: list[Quote] = Field(default_factory=list)

@@ -391,20 +391,24 @@ def test_people_ceo_names_come_from_speaker_roles_titles_and_short_forms() -> No
 
 
 def test_report_position_pools_intent_and_practice(reports: dict[str, TrustReport]) -> None:
-    """The Position column is one position over both sides' evidence, and says which sides there are."""
-    from spectrum.analysis.profiles import basis
+    """The Position column is one position over both sides' evidence, and says which sides there are.
 
+    Where the sides differ materially (the gap finding's test), the practice side is the position.
+    """
     pooled = 0
-    for report in reports.values():
+    gaps = {(name, f.domain) for name, r in reports.items() for f in r.findings
+            if f.challenge == "intent_practice_gap" and f.domain}
+    for name, report in reports.items():
         for p in report.practices:
-            side = {"practice": p.practice, "intent": p.intent}.get(basis(p.intent, p.practice))
-            if side is not None:  # one side only: the position is that side's
+            assert (p.read_from == "practice_gap") == ((name, p.domain) in gaps)
+            side = {"practice": p.practice, "practice_gap": p.practice, "intent": p.intent}.get(p.read_from)
+            if side is not None:  # one side decides: the position is that side's
                 assert (p.spectrum, p.score, p.uncertainty) == (side.spectrum, side.score, side.uncertainty)
             elif p.intent is not None and p.practice is not None and p.score is not None:
                 pooled += 1
                 low, high = sorted((p.intent.score, p.practice.score))
                 assert low - 1e-3 <= p.score <= high + 1e-3  # a weighted mean of the two sides
-    assert pooled > 0
+    assert pooled > 0 and gaps
     text = render(reports["riverbend"], "md")
     p = reports["riverbend"].practices[0]
     assert f"| {p.domain} | **{p.spectrum}** · {p.score:.2f} ± {p.uncertainty:.2f} | documents and practice |" in text

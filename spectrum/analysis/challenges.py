@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from spectrum.analysis import people
 from spectrum.analysis import spread as spread_mod
 from spectrum.analysis.evidence import Item, quote, usable
-from spectrum.analysis.profiles import evidence_weight, sides, weight
+from spectrum.analysis.profiles import material_gap, sides, sources, weight
 from spectrum.models import Finding, Position, PracticeProfile, Quote
 from spectrum.rules.votes import effective_label
 from spectrum.vocab import CHALLENGES, SPECTRUM_POSITION
@@ -47,16 +47,10 @@ from spectrum.vocab import CHALLENGES, SPECTRUM_POSITION
 #: (segments, sources) needed for a medium finding, and for a high one.
 MEDIUM = (3, 2)
 HIGH = (6, 3)
-#: Intent and practice positions this far apart (on 0–1) are a material gap...
-GAP = 0.4
-#: ...and this far apart, or two labels apart, a high one.
+#: Intent and practice positions this far apart, or two labels apart, are a high gap (what makes
+#: a gap material at all, ``GAP`` and the ``GAP_MIN_*`` settings, is in ``profiles``, since the
+#: position of a practice with a gap is read from its practice side).
 GAP_HIGH = 0.7
-#: Confidence-weighted evidence (sum of label confidences) needed on each side of a gap.
-GAP_MIN_WEIGHT = 2.0
-#: Distinct sources (document × speaker) needed on the practice side of a gap.
-GAP_MIN_SOURCES = 2
-#: Share of a side's weight its own label must carry for the side to count as one position.
-GAP_COHERENCE = 0.5
 MAX_QUOTES = 5
 _SEVERITIES = ("low", "medium", "high")
 
@@ -85,17 +79,13 @@ _RATIONALE = {
 }
 
 
-def _sources(items: list[Item]) -> int:
-    return len({i.source for i in items})
-
-
 def _count(n: int, noun: str) -> str:
     """``1 passage``, ``3 passages``: rationales are read by people, not parsed."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _basis(challenge: str, group: list[Item]) -> str:
-    return _RATIONALE[challenge].format(n=_count(len(group), "passage"), s=_count(_sources(group), "source"))
+    return _RATIONALE[challenge].format(n=_count(len(group), "passage"), s=_count(sources(group), "source"))
 
 
 def _severity(n: int, sources: int) -> tuple[str, str]:
@@ -136,7 +126,7 @@ def _strongest_first(items: list[Item]) -> list[Item]:
 def _finding(challenge: str, group: list[Item], names: Mapping[str, str], rationale: str | None = None,
              severity: tuple[str, str] | None = None, evidence: list[Quote] | None = None,
              domain: str | None = None) -> Finding:
-    severity_, status = severity or _severity(len(group), _sources(group))
+    severity_, status = severity or _severity(len(group), sources(group))
     text = rationale or _basis(challenge, group)
     if status == "possible":
         text = "Possible: thin evidence. " + text
@@ -192,7 +182,7 @@ def _challenges(item: Item, ceo: frozenset[str]) -> list[str]:
 def _succession_findings(own: list[Item], ceo: list[Item], names: Mapping[str, str]) -> list[Finding]:
     if not own:
         return []
-    ceo_found = _severity(len(ceo), _sources(ceo))[1] == "found"
+    ceo_found = _severity(len(ceo), sources(ceo))[1] == "found"
     support = [i for i in ceo if i not in own] if ceo_found else []
     group = own + support
     rationale = _basis("weak_systems_succession", group)
@@ -208,7 +198,7 @@ def _approach_findings(cues: list[Item], items: list[Item], names: Mapping[str, 
     if not cues and not diverging:
         return []
     if cues:
-        severity, status = _severity(len(cues), _sources(cues))
+        severity, status = _severity(len(cues), sources(cues))
         rationale = _basis("unarticulated_improvement_approach", cues)
     else:
         severity, status = "low", "possible"
@@ -230,13 +220,6 @@ def _side_quotes(group: list[Item], pos: Position, side: str, names: Mapping[str
     return _quotes(best, names, f"{side}: {pos.spectrum}")[:2]
 
 
-def _comparable(group: list[Item], pos: Position, min_sources: int = 1) -> bool:
-    """Enough evidence, from enough sources, mostly agreeing on the side's label."""
-    total = evidence_weight(group)
-    own = evidence_weight([i for i in group if i.c.spectrum.label == pos.spectrum])
-    return total >= GAP_MIN_WEIGHT and _sources(group) >= min_sources and own >= GAP_COHERENCE * total
-
-
 def _gap_findings(practices: list[PracticeProfile], cues: list[Item], items: list[Item],
                   names: Mapping[str, str]) -> list[Finding]:
     out: list[Finding] = []
@@ -247,7 +230,7 @@ def _gap_findings(practices: list[PracticeProfile], cues: list[Item], items: lis
             continue
         intent, practice = by_side[(p.domain, "intent")], by_side[(p.domain, "practice")]
         diff = abs(p.intent.score - p.practice.score)
-        if diff < GAP or not (_comparable(intent, p.intent) and _comparable(practice, p.practice, GAP_MIN_SOURCES)):
+        if not material_gap(intent, practice, p.intent, p.practice):
             continue
         steps = abs(SPECTRUM_POSITION[p.intent.spectrum] - SPECTRUM_POSITION[p.practice.spectrum])
         high = steps >= 1.0 or diff >= GAP_HIGH
@@ -258,9 +241,9 @@ def _gap_findings(practices: list[PracticeProfile], cues: list[Item], items: lis
         out.append(Finding(
             challenge="intent_practice_gap", domain=p.domain, severity="high" if high else "medium", status="found",
             rationale=(f"For {p.domain.replace('_', ' ')}, documents the trust writes about itself place the practice at "
-                       f"{p.intent.spectrum} ({_count(p.intent.n, 'passage')} from {_count(_sources(intent), 'source')}, score "
+                       f"{p.intent.spectrum} ({_count(p.intent.n, 'passage')} from {_count(sources(intent), 'source')}, score "
                        f"{p.intent.score:.2f}), but interviews, minutes and inspection place it at "
-                       f"{p.practice.spectrum} ({_count(p.practice.n, 'passage')} from {_count(_sources(practice), 'source')}, score "
+                       f"{p.practice.spectrum} ({_count(p.practice.n, 'passage')} from {_count(sources(practice), 'source')}, score "
                        f"{p.practice.score:.2f}).{said}"),
             evidence=evidence[:MAX_QUOTES],
         ))

@@ -18,6 +18,14 @@ from spectrum.models import Position, PracticeProfile
 from spectrum.vocab import DOMAINS, SPECTRUM_POSITION
 
 MAX_QUOTES = 6
+#: Intent and practice positions this far apart (on 0–1), with different labels, are a material gap...
+GAP = 0.4
+#: ...when each side has this much confidence-weighted evidence (sum of passage weights),
+GAP_MIN_WEIGHT = 2.0
+#: its own label carries this share of that weight (a side split between labels is no one position),
+GAP_COHERENCE = 0.5
+#: and the practice side comes from this many sources (document × speaker).
+GAP_MIN_SOURCES = 2
 MIN_CONFIDENCE = 0.0
 
 
@@ -65,6 +73,26 @@ def position(items: list[Item]) -> Position | None:
     return Position(spectrum=label, score=round(mean, 3), uncertainty=round(uncertainty, 3), n=len(pts))  # type: ignore[arg-type]
 
 
+def sources(items: list[Item]) -> int:
+    """Distinct sources (document × speaker) among ``items``."""
+    return len({i.source for i in items})
+
+
+def comparable(group: list[Item], pos: Position, min_sources: int = 1) -> bool:
+    """Enough evidence, from enough sources, mostly agreeing on the side's label."""
+    total = evidence_weight(group)
+    own = evidence_weight([i for i in group if i.c.spectrum.label == pos.spectrum])
+    return total >= GAP_MIN_WEIGHT and sources(group) >= min_sources and own >= GAP_COHERENCE * total
+
+
+def material_gap(intent_items: list[Item], practice_items: list[Item], intent: Position | None,
+                 practice: Position | None) -> bool:
+    """Whether documents and practice place a practice materially apart (see ``challenges``)."""
+    return (intent is not None and practice is not None and intent.spectrum != practice.spectrum
+            and abs(intent.score - practice.score) >= GAP and comparable(intent_items, intent)
+            and comparable(practice_items, practice, GAP_MIN_SOURCES))
+
+
 def basis(intent: Position | None, practice: Position | None) -> str:
     """What a practice's position is read from: ``all`` (both sides), ``intent`` or ``practice`` alone.
 
@@ -79,6 +107,10 @@ def basis(intent: Position | None, practice: Position | None) -> str:
     if intent is not None and practice is not None:
         return "all"
     return "intent" if intent is not None else "practice"
+
+
+#: ``PracticeProfile.read_from`` when a material gap makes the practice side the position.
+PRACTICE_OVER_DOCUMENTS = "practice_gap"
 
 
 def profiles(items: list[Item], names: Mapping[str, str]) -> list[PracticeProfile]:
@@ -100,7 +132,9 @@ def profiles(items: list[Item], names: Mapping[str, str]) -> list[PracticeProfil
         intent = position(lenses["intent"])
         practice = position(lenses["practice"])
         overall = position(lenses["intent"] + lenses["practice"])
-        main = overall
+        gap = domain != "other" and material_gap(lenses["intent"], lenses["practice"], intent, practice)
+        main = practice if gap else overall
+        read_from = PRACTICE_OVER_DOCUMENTS if gap else basis(intent, practice)
         approach_w: Counter[str] = Counter()  # type: ignore[assignment]
         for i in approach_items:
             approach_w[i.c.approach.label] += i.c.approach.confidence  # type: ignore[assignment]
@@ -127,6 +161,7 @@ def profiles(items: list[Item], names: Mapping[str, str]) -> list[PracticeProfil
                              for k in ("roll-out", "co-design", "organic")},
             intent=intent,
             practice=practice,
+            read_from=read_from,
             history=len(lenses["history"]),
             planned=sum(1 for i in group if "planned" in i.c.context),
             evidence=quotes,

@@ -70,7 +70,8 @@ def documents_schema(extra: Sequence[str]) -> pa.Schema:
 def practices_schema() -> pa.Schema:
     """One row per trust and practice domain, as in ``spectrum analyse``."""
     fields = [*_string_fields(["trust", "domain", "spectrum"]), pa.field("score", pa.float64()),
-              pa.field("uncertainty", pa.float64()), pa.field("approach", pa.string()), pa.field("n", pa.int32())]
+              pa.field("uncertainty", pa.float64()), pa.field("read_from", pa.string()),
+              pa.field("approach", pa.string()), pa.field("n", pa.int32())]
     fields += [pa.field(f"n_{_col(label)}", pa.int32()) for label in SPECTRUM_LABELS]
     fields += [pa.field(f"n_approach_{_col(label)}", pa.int32()) for label in APPROACH_LABELS]
     for lens in ("intent", "practice"):
@@ -153,7 +154,8 @@ def _position(p: Any, lens: str) -> dict[str, Any]:
 def practice_row(trust: str, p: PracticeProfile) -> dict[str, Any]:
     """A practice profile as a flat row."""
     row: dict[str, Any] = {"trust": trust, "domain": p.domain, "spectrum": p.spectrum, "score": p.score,
-                           "uncertainty": p.uncertainty, "approach": p.approach, "n": sum(p.counts.values())}
+                           "uncertainty": p.uncertainty, "read_from": p.read_from, "approach": p.approach,
+                           "n": sum(p.counts.values())}
     row.update({f"n_{_col(k)}": p.counts.get(k, 0) for k in SPECTRUM_LABELS})
     row.update({f"n_approach_{_col(k)}": p.approach_counts.get(k, 0) for k in APPROACH_LABELS})
     row.update(_position(p.intent, "intent"))

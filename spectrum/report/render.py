@@ -11,7 +11,6 @@ import re
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from spectrum.analysis.profiles import basis
 from spectrum.models import PracticeProfile, TrustReport
 from spectrum.vocab import SPECTRUM_POSITION
 
@@ -67,11 +66,12 @@ def _md_escape(text: str) -> str:
 _env.filters["mdcell"] = _md_escape
 
 #: How the Position column names the evidence a practice's position is read from.
-BASIS_WORDS = {"practice": "practice only", "intent": "documents only", "all": "documents and practice"}
+BASIS_WORDS = {"practice": "practice only", "intent": "documents only", "all": "documents and practice",
+               "practice_gap": "practice (documents differ)"}
 
 
 def _basis(p: PracticeProfile) -> str:
-    return BASIS_WORDS[basis(p.intent, p.practice)]
+    return BASIS_WORDS[p.read_from]
 
 
 _env.filters["basis"] = _basis
