@@ -43,9 +43,9 @@ GRID = [Hyper("logreg", C, 1.0) for C in (1.0, 4.0, 16.0)] + [Hyper("logreg", 4.
 #: 0.008 higher on dev but 0.022 lower leave-one-batch-out (mean 0.860 against 0.883, worst batch
 #: 0.791 against 0.845, lower on 6 of 8 batches; measured before b09 was written). The approach
 #: rules fire on phrasing our writers share, and the model learned to lean on them; on writers it
-#: never saw, the n-grams generalise better. Spectrum and domain keep them (without: spectrum 0.006 lower on dev and 0.008 lower
-#: leave-one-batch-out). The rules still give approach its evidence and can still veto an unsure
-#: model in ``decide``.
+#: never saw, the n-grams generalise better. Spectrum and domain keep them (without: spectrum
+#: 0.006 lower on dev and 0.008 lower leave-one-batch-out). The rules still give approach its
+#: evidence and can still veto an unsure model in ``decide``.
 RULE_FEATURES = {"spectrum": True, "approach": False, "domain": True}
 THRESHOLDS = [round(x, 2) for x in np.arange(0.0, 0.76, 0.05)]  # 0: never abstain on probability alone
 Log = Callable[[str], None]

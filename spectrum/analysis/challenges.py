@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from spectrum.analysis import people
 from spectrum.analysis import spread as spread_mod
 from spectrum.analysis.evidence import Item, quote, usable
-from spectrum.analysis.profiles import material_gap, sides, sources, weight
+from spectrum.analysis.profiles import PRACTICE_OVER_DOCUMENTS, sides, sources, weight
 from spectrum.models import Finding, Position, PracticeProfile, Quote
 from spectrum.rules.votes import effective_label
 from spectrum.vocab import CHALLENGES, SPECTRUM_POSITION
@@ -226,12 +226,10 @@ def _gap_findings(practices: list[PracticeProfile], cues: list[Item], items: lis
     by_side = sides(items)
     flagged_domains: set[str] = set()
     for p in practices:
-        if p.intent is None or p.practice is None or p.intent.spectrum == p.practice.spectrum or p.domain == "other":
-            continue
+        if p.read_from != PRACTICE_OVER_DOCUMENTS or p.intent is None or p.practice is None:
+            continue  # the profile found no material gap (``profiles.placement``)
         intent, practice = by_side[(p.domain, "intent")], by_side[(p.domain, "practice")]
         diff = abs(p.intent.score - p.practice.score)
-        if not material_gap(intent, practice, p.intent, p.practice):
-            continue
         steps = abs(SPECTRUM_POSITION[p.intent.spectrum] - SPECTRUM_POSITION[p.practice.spectrum])
         high = steps >= 1.0 or diff >= GAP_HIGH
         domain_cues = [i for i in cues if i.c.domain.label == p.domain]

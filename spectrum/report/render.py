@@ -66,15 +66,15 @@ def _md_escape(text: str) -> str:
 _env.filters["mdcell"] = _md_escape
 
 #: How the Position column names the evidence a practice's position is read from.
-BASIS_WORDS = {"practice": "practice only", "intent": "documents only", "all": "documents and practice",
-               "practice_gap": "practice (documents differ)"}
+READ_FROM_WORDS = {"practice": "practice only", "intent": "documents only", "all": "documents and practice",
+                   "practice_gap": "practice (documents differ)"}
 
 
-def _basis(p: PracticeProfile) -> str:
-    return BASIS_WORDS[p.read_from]
+def _read_from(p: PracticeProfile) -> str:
+    return READ_FROM_WORDS[p.read_from]
 
 
-_env.filters["basis"] = _basis
+_env.filters["read_from"] = _read_from
 
 
 def render(report: TrustReport, fmt: str) -> str:

@@ -3,8 +3,9 @@
 All rules are compiled once into a lower-case ``PhraseMatcher`` (plus a lemma one when lemma forms
 cannot be listed) and one token ``Matcher``; token patterns that can be enumerated become phrases
 (see ``expand``) and the ``Matcher`` runs only on a Doc holding every literal word some remaining
-pattern requires, which keeps matching cheaper than tokenising. Matching runs once per spaCy Doc, and hits are then assigned
-to the segments (sentences) they fall in, so a document is never matched sentence by sentence.
+pattern requires, which keeps matching cheaper than tokenising. Matching runs once per spaCy Doc,
+and hits are then assigned to the segments (sentences) they fall in, so a document is never
+matched sentence by sentence.
 """
 
 from __future__ import annotations
