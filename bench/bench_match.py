@@ -74,7 +74,7 @@ def profile(compiled: CompiledRules, docs: Sequence[Doc], top: int) -> None:
     timings.sort(reverse=True)
     total = sum(t for t, _, _ in timings)
     print(f"\nslowest matchers, each alone on every document (sum {total:.2f} s; token patterns left "
-          f"in the engine's Matcher: {len(compiled.matcher)}):")
+          f"in the engine as gated Matchers: {len(compiled.token_patterns)}):")
     for t, key, name in timings[:top]:
         print(f"  {t * 1000:8.1f} ms  {100 * t / total:5.1f}%  {key} ({name})")
 

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 
 from spectrum.models import AxisDecision
 
+#: Places probabilities are rounded to before deciding, so a label follows from the scores reported.
+SCORE_DECIMALS = 4
 STRONG_RULE_VOTE = 2.0
 UNSURE = 0.6
 CONTRADICTED = 0.15
@@ -54,8 +56,9 @@ def decide(
         label = rule_label(votes, default)
         why.append(f"rules only: {label} (votes {_fmt(positive) or 'none'})")
         return AxisDecision(label=label, scores=scores, confidence=scores.get(label, 0.0), explanation=why)
-    scores = {k: round(float(v), 4) for k, v in probs.items()}
-    top, p = max(scores.items(), key=lambda kv: kv[1])
+    scores = dict(probs)  # callers round to ``SCORE_DECIMALS`` first, a whole batch at a time
+    top = max(scores, key=scores.__getitem__)
+    p = scores[top]
     why.append(f"model: {top} p={p:.2f}")
     if positive:
         why.append(f"rule votes: {_fmt(positive)}")

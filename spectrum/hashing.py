@@ -11,8 +11,8 @@ accepted; anything else falls back to the vectorizer itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy import sparse
@@ -24,8 +24,8 @@ from spacy.tokens import Doc, Span
 from spectrum.nlp import TEXT_KEY
 
 #: Cached entries per table before it is emptied, so a long batch run's memory stays bounded.
-#: Only words and lemmas are cached, not lemma pairs or character n-grams: pairs rarely repeat,
-#: and a word's character n-grams are cached as the word's columns. Caching every n-gram string
+#: Words and lemmas are cached, not lemma pairs or character n-grams: pairs are too many, and a
+#: word's character n-grams are cached as the word's columns. Caching every n-gram string
 #: (500,000 per table) let a worker's memory grow by 130 MB between 1,000 and 10,000 documents.
 MAX_CACHED = 200_000
 #: Characters of a segment's text given to the character n-grams (long segments add little).
@@ -98,9 +98,9 @@ class Hasher:
     """Cached equivalents of the model's hashing vectorizers, one per process."""
 
     def __init__(self) -> None:
-        self._words: dict[tuple[Any, ...], list[int]] = {}
+        self._words: dict[tuple[int, int, int], dict[str, list[int]]] = {}
         self._lemmas: dict[int, tuple[str, ...]] = {}
-        self._grams: dict[tuple[int, str], int] = {}
+        self._grams: dict[int, dict[str, int]] = {}
 
     def matrix(self, hasher: HashingVectorizer, spans: Sequence[Span], arrays: dict[int, Any]) -> Any:
         """What ``hasher.transform`` gives for the column the model reads from these spans."""
@@ -118,30 +118,24 @@ class Hasher:
         """Whether ``matrix`` can stand in for this vectorizer."""
         return _supported(hasher) is not None
 
-    def _index(self, feature: str, n_features: int) -> int:
-        key = (n_features, feature)
-        got = self._grams.get(key)
-        if got is None:
-            if len(self._grams) >= MAX_CACHED:
-                self._grams.clear()
-            got = self._grams[key] = column(feature, n_features)
-        return got
+    def _columns(self, features: list[str], n_features: int) -> list[int]:
+        """Columns of words (word pairs are hashed afresh: too many distinct ones to keep)."""
+        table = self._grams.setdefault(n_features, {})
+        return _cached(table, features, lambda f: column(f, n_features))
 
     def _char(self, hasher: HashingVectorizer, texts: Sequence[str]) -> Any:
         n = hasher.n_features
         lo, hi = hasher.ngram_range
         analyse = hasher.build_analyzer()
-        cache = self._words
+        cache = self._words.setdefault((n, lo, hi), {})
+
+        def grams(word: str) -> list[int]:
+            return [column(g, n) for g in analyse(word)]
+
         indices: list[int] = []
         indptr = [0]
         for text in texts:
-            for word in text.split():
-                key = (n, lo, hi, word)
-                cols = cache.get(key)
-                if cols is None:
-                    if len(cache) >= MAX_CACHED:
-                        cache.clear()
-                    cols = cache[key] = [column(g, n) for g in analyse(word)]
+            for cols in _cached(cache, text.split(), grams):
                 indices.extend(cols)
             indptr.append(len(indices))
         return _csr(indices, indptr, n, hasher.dtype)
@@ -149,22 +143,42 @@ class Hasher:
     def _word(self, hasher: HashingVectorizer, lemma_rows: Sequence[list[int]], strings: Any) -> Any:
         n = hasher.n_features
         lo, hi = hasher.ngram_range
+
+        def words(h: int) -> tuple[str, ...]:
+            return tuple(p for p in lemma_word(h, strings).split(" ") if p)
+
         indices: list[int] = []
         indptr = [0]
-        for lemmas in lemma_rows:
-            tokens: list[str] = []
-            for h in lemmas:
-                parts = self._lemmas.get(h)
-                if parts is None:
-                    if len(self._lemmas) >= MAX_CACHED:
-                        self._lemmas.clear()
-                    parts = self._lemmas[h] = tuple(p for p in lemma_word(h, strings).split(" ") if p)
-                tokens.extend(parts)
-            for size in range(lo, hi + 1):
-                for i in range(len(tokens) - size + 1):
-                    indices.append(column(" ".join(tokens[i:i + size]), n) if size > 1 else self._index(tokens[i], n))
+        for row in lemma_rows:
+            tokens = [t for parts in _cached(self._lemmas, row, words) for t in parts]
+            if lo <= 1 <= hi:
+                indices.extend(self._columns(tokens, n))
+            if lo <= 2 <= hi:
+                indices.extend([column(a + " " + b, n) for a, b in zip(tokens, tokens[1:], strict=False)])
+            for size in range(max(lo, 3), hi + 1):
+                indices.extend([column(" ".join(tokens[i:i + size]), n) for i in range(len(tokens) - size + 1)])
             indptr.append(len(indices))
         return _csr(indices, indptr, n, hasher.dtype)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _cached(cache: dict[K, V], keys: Sequence[K], make: Callable[[K], V]) -> list[V]:
+    """``cache``'s value for each key, made and kept for keys it lacks; emptied at ``MAX_CACHED`` entries.
+
+    Looking every key up in one ``map`` and filling the few misses after costs less than a Python
+    branch per key, and keys mostly hit.
+    """
+    got: list[V | None] = list(map(cache.get, keys))
+    if None in got:
+        for i, key in enumerate(keys):
+            if got[i] is None:
+                if len(cache) >= MAX_CACHED:
+                    cache.clear()
+                got[i] = cache[key] = make(key)
+    return got  # type: ignore[return-value]  # no None left
 
 
 def _csr(indices: list[int], indptr: list[int], n_features: int, dtype: Any) -> Any:

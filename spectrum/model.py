@@ -106,8 +106,8 @@ class TrainedModel:
 
     def predict_proba(self, axis: str, rows: NDArray[np.object_],
                       cache: dict[tuple[Any, ...], Any] | None = None,
-                      spans: Sequence[Span] | None = None) -> list[dict[str, float]]:
-        """Probabilities per label for each row.
+                      spans: Sequence[Span] | None = None, decimals: int | None = None) -> list[dict[str, float]]:
+        """Probabilities per label for each row (rounded to ``decimals`` places if given).
 
         With a ``cache`` shared across axes, each hashed n-gram matrix is computed once per batch
         instead of once per axis: the hashing vectorizers are stateless and configured alike.
@@ -123,6 +123,8 @@ class TrainedModel:
         classes = [str(c) for c in pipe.classes_]
         blank = dict.fromkeys(AXES[axis], 0.0)
         out = []
+        if decimals is not None:
+            probs = np.round(probs, decimals)
         for row in probs.tolist():  # one conversion to floats, not one per probability
             d = blank.copy()
             d.update(zip(classes, row, strict=True))

@@ -11,6 +11,7 @@ import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import IS_ALPHA, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -40,21 +41,34 @@ def _chunks(text: str, start: int, limit: int = MAX_CHARS) -> Iterator[tuple[str
 
 
 def _sentences(doc: Doc) -> Iterator[Span]:
-    pending: Span | None = None
+    """Sentences of a paragraph, short ones joined to the next, long ones cut at ``MAX_TOKENS``.
+
+    Word and blank counts come from one attribute array per Doc (running sums), not from a
+    Python Token per word.
+    """
+    if not len(doc):
+        return
+    alpha, blank = [0], [0]  # alpha[i]: alphabetic tokens before i; blank[i]: whitespace tokens before i
+    for is_alpha, is_space in doc.to_array([IS_ALPHA, IS_SPACE]).tolist():
+        alpha.append(alpha[-1] + is_alpha)
+        blank.append(blank[-1] + is_space)
+
+    def has_text(start: int, end: int) -> bool:
+        return blank[end] - blank[start] < end - start
+
+    pending: int | None = None
     for sent in doc.sents:
-        if pending is not None:
-            sent = doc[pending.start : sent.end]
-            pending = None
-        words = sum(1 for t in sent if t.is_alpha)
-        if words < MIN_WORDS and sent.end < len(doc):
-            pending = sent
+        start, end = (pending, sent.end) if pending is not None else (sent.start, sent.end)
+        pending = None
+        if alpha[end] - alpha[start] < MIN_WORDS and end < len(doc):
+            pending = start
             continue
-        for i in range(sent.start, sent.end, MAX_TOKENS):
-            piece = doc[i : min(i + MAX_TOKENS, sent.end)]
-            if piece.text.strip():
-                yield piece
-    if pending is not None and pending.text.strip():
-        yield pending
+        for i in range(start, end, MAX_TOKENS):
+            stop = min(i + MAX_TOKENS, end)
+            if has_text(i, stop):
+                yield doc[i:stop]
+    if pending is not None and has_text(pending, len(doc)):
+        yield doc[pending:]
 
 
 class _Locator:

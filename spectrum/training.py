@@ -21,7 +21,7 @@ from sklearn.metrics import cohen_kappa_score, confusion_matrix, f1_score, preci
 
 from spectrum.corpus.load import corpus_hash, load_segments, load_splits
 from spectrum.corpus.schema import CorpusSegment
-from spectrum.decide import decide, rule_label
+from spectrum.decide import SCORE_DECIMALS, decide, rule_label
 from spectrum.features import feature_rows
 from spectrum.model import AXES, SEED, Hyper, TrainedModel, build_pipeline, environment
 from spectrum.nlp import make_nlp
@@ -81,7 +81,8 @@ def decided_labels(axis: str, probs: list[dict[str, float]] | None, votes: list[
                    threshold: float) -> list[str]:
     """Labels after the decide step, as users see them."""
     abstain = None if axis == "domain" else "none"
-    return [decide(axis, probs[i] if probs is not None else None, votes[i][axis], threshold, abstain).label
+    rounded = None if probs is None else [{k: round(v, SCORE_DECIMALS) for k, v in p.items()} for p in probs]
+    return [decide(axis, rounded[i] if rounded is not None else None, votes[i][axis], threshold, abstain).label
             for i in range(len(votes))]
 
 

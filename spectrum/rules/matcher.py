@@ -1,8 +1,8 @@
 """Compile a RuleBook onto spaCy matchers and apply it, with ConText-style modifiers.
 
 All rules are compiled once into a lower-case ``PhraseMatcher`` (plus a lemma one when lemma forms
-cannot be listed) and one token ``Matcher``; token patterns that can be enumerated become phrases
-(see ``expand``) and the ``Matcher`` runs only on a Doc holding every literal word some remaining
+cannot be listed); token patterns that can be enumerated become phrases (see ``expand``), and each
+remaining one gets a small token ``Matcher`` that runs only on a Doc holding every literal word the
 pattern requires, which keeps matching cheaper than tokenising. Matching runs once per spaCy Doc,
 and hits are then assigned to the segments (sentences) they fall in, so a document is never
 matched sentence by sentence.
@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span
 
 from spectrum.errors import RuleError
 from spectrum.models import RuleHit
+from spectrum.nlp import TEXT_KEY
 from spectrum.rules.expand import anchor_first, lemma_forms, lemma_phrases, required_words, to_phrases
 from spectrum.rules.loader import RuleBook
 from spectrum.rules.regexsafe import check_regex
@@ -64,10 +65,11 @@ class CompiledRules:
         self.nlp = nlp
         self._validator = Matcher(nlp.vocab, validate=True)
         self._forms = lemma_forms(nlp)
-        self.matcher = Matcher(nlp.vocab)
-        #: token patterns' required words, by each alternative of their first one (see ``_could_match``)
-        self._by_first: dict[str, list[list[frozenset[str]]]] = defaultdict(list)
-        self._unanchored = False
+        #: one small ``Matcher`` per token pattern, with the words it requires (see ``_gated``)
+        self.token_patterns: list[tuple[list[frozenset[str]], Matcher]] = []
+        #: indexes into ``token_patterns``, by each alternative of a pattern's first required word
+        self._by_first: dict[str, list[int]] = defaultdict(list)
+        self._unanchored: list[int] = []
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.regexes: list[tuple[str, re.Pattern[str]]] = []
@@ -106,10 +108,10 @@ class CompiledRules:
                 if phrases is not None and phrases[0] == "LOWER":
                     self.lower.add(key, [self._keys(words) for words in phrases[1]])
                 else:  # case-sensitive words are few: a gated token pattern costs less than a third matcher
-                    split = anchor_first(pattern)
-                    self.matcher.add(key, split)
-                    for part in split:
-                        self._index(self._required(part))
+                    for part in anchor_first(pattern):
+                        matcher = Matcher(self.nlp.vocab)
+                        matcher.add(key, [part])
+                        self._index(self._required(part), matcher)
         if item.phrases:
             self.lower.add(key, [self.nlp.make_doc(p) for p in item.phrases])
         if item.lemmas:
@@ -159,29 +161,32 @@ class CompiledRules:
                 out.append(frozenset(keys))
         return out
 
-    def _index(self, required: list[frozenset[str]]) -> None:
+    def _index(self, required: list[frozenset[str]], matcher: Matcher) -> None:
+        n = len(self.token_patterns)
+        self.token_patterns.append((required, matcher))
         if not required:
-            self._unanchored = True
+            self._unanchored.append(n)
             return
         for key in required[0]:
-            self._by_first[key].append(required)
+            self._by_first[key].append(n)
 
-    def _could_match(self, found: set[str]) -> bool:
-        """Whether some token pattern has all its required words among those ``found`` in a Doc.
+    def _gated(self, found: set[str]) -> list[Matcher]:
+        """The token patterns whose required words are all among those ``found`` in a Doc.
 
-        Calling the ``Matcher`` costs a Python Token object per word, and patterns anchored on
-        common words ("in", "it", "all") would open a first-word gate on most Docs. Requirements
-        are indexed by their first required word, so only patterns that could match are checked;
-        a pattern with no required word (only wildcards or tests such as ``IS_TITLE``) is always
-        checked and, having nothing to test, keeps the gate open.
+        Calling a ``Matcher`` costs a Python Token object per word and a test of every pattern it
+        holds at every word, and patterns anchored on common words ("in", "it", "all") would find
+        their first word in most Docs. So each pattern has its own ``Matcher``, run only when the
+        Doc holds every word the pattern requires; requirements are indexed by their first
+        required word, so only patterns that could match are checked. A pattern with no required
+        word (only wildcards or tests such as ``IS_TITLE``) always runs.
         """
-        if self._unanchored:
-            return True
+        run = list(self._unanchored)
+        patterns = self.token_patterns
         for key in found:
-            for req in self._by_first.get(key, ()):
-                if all(not alts.isdisjoint(found) for alts in req[1:]):
-                    return True
-        return False
+            for n in self._by_first.get(key, ()):
+                if all(not alts.isdisjoint(found) for alts in patterns[n][0][1:]):
+                    run.append(n)
+        return [patterns[n][1] for n in sorted(set(run))]
 
     # ---- matching ----
 
@@ -197,8 +202,8 @@ class CompiledRules:
                         found.add(key)
                     else:
                         out.append(_Raw(s, e, key))
-        if len(self.matcher) and self._could_match(found):
-            out.extend(_Raw(s, e, strings[m_id]) for m_id, s, e in self.matcher(doc))
+        for gated in self._gated(found):
+            out.extend(_Raw(s, e, strings[m_id]) for m_id, s, e in gated(doc))
         if self.regexes:
             text = doc.text[:MAX_REGEX_TEXT]
             for key, rx in self.regexes:
@@ -238,7 +243,7 @@ class CompiledRules:
             axis=axis,
             label=rule.label if rule else self.book.modifiers[raw.key][0].effect,
             weight=rule.weight if rule else 0.0,
-            text=rows.text(raw.start, raw.end),
+            text=rows.source[start:end],
             start=start - base,
             end=end - base,
             modifiers=sorted(set(modifiers)) if modifiers else [],  # type: ignore[arg-type]
@@ -322,7 +327,7 @@ class _DocRows:
     Values are taken from the array one at a time, or as a column when a scope needs one.
     """
 
-    _ATTRS = (LOWER, SENT_START, IDX, LENGTH, ORTH, SPACY)
+    _ATTRS = (LOWER, SENT_START, IDX, LENGTH)
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
@@ -365,11 +370,13 @@ class _DocRows:
         item = self.array.item
         return item(start, 2), item(end - 1, 2) + item(end - 1, 3)
 
-    def text(self, start: int, end: int) -> str:
-        """Text of tokens ``start:end``, as ``Span.text`` gives it."""
-        strings, item = self.doc.vocab.strings, self.array.item
-        parts = [strings[item(i, 4)] + (" " if item(i, 5) else "") for i in range(start, end - 1)]
-        return "".join(parts) + strings[item(end - 1, 4)]
+    @cached_property
+    def source(self) -> str:
+        """The text the Doc was made from (kept by segmentation; rebuilt by spaCy otherwise).
+
+        Tokenisation loses no character, so a hit's text is this string between its offsets.
+        """
+        return str(self.doc.user_data.get(TEXT_KEY) or self.doc.text)
 
 
 class _Scope:
