@@ -429,3 +429,17 @@ def test_challenges_quote_the_plainest_statement_first() -> None:
     [f] = [f for f in _findings(group) if f.challenge == "reinventing_the_wheel"]
     assert [q.text for q in f.evidence] == ["all eight schools wrote their own", "again from scratch",
                                             "we each wrote one"]
+
+
+def test_profiles_split_evidence_reads_as_the_middle_it_averages_to() -> None:
+    """A label needs a majority of the evidence weight; a largest minority is not a position."""
+    def policy_lines(label: str, n: int, start: int) -> list[Item]:
+        return [_item(f"policy line {k}", doc=f"policy{k}", kind="policy", spectrum=label)
+                for k in range(start, start + n)]
+
+    split = policy_lines("standardised", 4, 0) + policy_lines("autonomous", 3, 4) + policy_lines("aligned", 1, 7)
+    [p] = profiles(split, {})
+    assert p.spectrum == "aligned" and p.score is not None and 0.25 <= p.score < 0.75
+    majority = policy_lines("standardised", 5, 0) + policy_lines("autonomous", 3, 5)
+    [q] = profiles(majority, {})
+    assert q.spectrum == "standardised"  # five of eight carry the label, though the mean is 0.375
