@@ -183,7 +183,8 @@ def _succession_findings(own: list[Item], ceo: list[Item], names: Mapping[str, s
     if not own:
         return []
     ceo_found = _severity(len(ceo), sources(ceo))[1] == "found"
-    support = [i for i in ceo if i not in own] if ceo_found else []
+    mine = set(own)
+    support = [i for i in ceo if i not in mine] if ceo_found else []
     group = own + support
     rationale = _basis("weak_systems_succession", group)
     if support:

@@ -16,9 +16,14 @@ INTENT_KINDS = {"policy", "strategy", "annual_report", "web_page"}
 PRACTICE_KINDS = {"interview", "minutes", "inspection"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Item:
-    """A classification with its document, ready to aggregate."""
+    """A classification with its document, ready to aggregate.
+
+    Items compare by identity: each is one passage, and comparing by value compared whole
+    documents, which made aggregation quadratic in a trust's size (membership tests in
+    ``profiles`` and ``challenges`` took most of a large trust's aggregation time).
+    """
 
     c: Classification
     doc: Document

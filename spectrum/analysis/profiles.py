@@ -152,7 +152,7 @@ def profiles(items: list[Item], names: Mapping[str, str]) -> list[PracticeProfil
         for i in approach_items:
             approach_w[i.c.approach.label] += i.c.approach.confidence  # type: ignore[assignment]
         counts = Counter(i.c.spectrum.label for i in group)
-        ranked = sorted(labelled + [i for i in approach_items if i not in labelled],
+        ranked = sorted(labelled + [i for i in approach_items if i.c.spectrum.label == "none"],
                         key=lambda i: -(i.c.spectrum.confidence + 0.5 * i.c.approach.confidence))
         quotes, seen_docs = [], Counter[str]()
         for i in ranked:
