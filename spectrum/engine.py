@@ -6,7 +6,6 @@ classified in batches (one ``predict_proba`` per axis per batch), never one segm
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -16,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from spectrum import __version__
+from spectrum.collector import collector_paused, settle_heap
 from spectrum.decide import SCORE_DECIMALS, decide
 from spectrum.features import feature_rows
 from spectrum.model import AXES, TrainedModel, default_model_path, load_model
@@ -70,8 +70,9 @@ class Engine:
         """Classify pre-segmented spans in one batch."""
         if not spans:
             return []
-        found = self.rules.apply(spans)
-        return self._classify(spans, segments, found)
+        with collector_paused():
+            found = self.rules.apply(spans)
+            return self._classify(spans, segments, found)
 
     def _classify(self, spans: Sequence[Span], segments: Sequence[Segment],
                   found: Sequence[SegmentRules]) -> list[Classification]:
@@ -123,18 +124,6 @@ class Engine:
         """Segment and classify documents one at a time (documents stream; nothing accumulates)."""
         for parsed in parse_documents(documents, self.nlp):
             yield parsed, self.classify_spans([p.span for p in parsed], [p.segment for p in parsed])
-
-
-def settle_heap() -> None:
-    """Take everything loaded so far out of the cyclic garbage collector's full passes.
-
-    The pipeline, compiled rules and model are hundreds of thousands of long-lived objects.
-    Classifying makes many short-lived lists and dicts, which set off full collections, and each
-    of those walked the loaded objects again: measured on ``bench/bench_classify.py``, a fifth of
-    classification time. Frozen objects are still freed by reference counting when dropped.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def _info(model_path: Path | None, rules_hash: str) -> EngineInfo:

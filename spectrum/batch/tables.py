@@ -35,6 +35,12 @@ def _col(label: str) -> str:
     return label.replace("-", "_")
 
 
+#: Probability column of each label, per axis (rows are written and read by the hundred thousand).
+PROB_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    axis: tuple((label, f"p_{axis}_{_col(label)}") for label in labels) for axis, labels in AXIS_LABELS.items()
+}
+
+
 def _string_fields(names: Iterable[str]) -> list[pa.Field]:
     return [pa.field(n, pa.string()) for n in names]
 
@@ -100,13 +106,13 @@ def segment_row(base: dict[str, Any], c: Classification) -> dict[str, Any]:
     row = dict(base)
     row.update(segment_id=s.id, index=s.index, start=s.start, end=s.end, page=s.page, section=s.section,
                speaker=s.speaker, role=s.role, timestamp=s.timestamp, text=s.text)
-    for axis, labels in AXIS_LABELS.items():
+    for axis, columns in PROB_COLUMNS.items():
         d: AxisDecision = getattr(c, axis)
         row[axis] = d.label
         row[f"{axis}_confidence"] = d.confidence
         row[f"{axis}_abstained"] = d.abstained
-        for label in labels:
-            row[f"p_{axis}_{_col(label)}"] = d.scores.get(label)
+        for label, column in columns:
+            row[column] = d.scores.get(label)
     row["context"] = ";".join(c.context)
     row["challenges"] = ";".join(c.challenges)
     row["rules"] = ";".join(sorted({h.rule_id for h in c.evidence if h.axis != "context"}))
@@ -127,9 +133,8 @@ def classification_from_row(row: dict[str, Any]) -> Classification:
                       start=row["start"], end=row["end"], page=row["page"], section=row["section"],
                       speaker=row["speaker"], role=row["role"], timestamp=row["timestamp"], kind=row["kind"])
     decisions = {}
-    for axis, labels in AXIS_LABELS.items():
-        scores = {label: row[f"p_{axis}_{_col(label)}"] for label in labels
-                  if row[f"p_{axis}_{_col(label)}"] is not None}
+    for axis, columns in PROB_COLUMNS.items():
+        scores = {label: row[column] for label, column in columns if row[column] is not None}
         decisions[axis] = AxisDecision(label=row[axis], scores=scores, confidence=row[f"{axis}_confidence"],
                                        abstained=row[f"{axis}_abstained"])
     split = lambda v: [x for x in (v or "").split(";") if x]

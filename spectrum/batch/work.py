@@ -33,6 +33,7 @@ from spectrum.batch.tables import (
     segments_schema,
     table,
 )
+from spectrum.collector import collector_paused
 from spectrum.errors import SpectrumError
 from spectrum.models import Classification, Document, EngineInfo
 from spectrum.vocab import SpeakerRole
@@ -101,6 +102,11 @@ def _source(doc: Document, item_path: str, relpath: str) -> str:
 
 def run_shard(task: ShardTask) -> dict[str, Any]:
     """Classify one shard and commit its segments, documents and problems; return its summary."""
+    with collector_paused():  # reading and segmenting allocate as heavily as classifying
+        return _run_shard(task)
+
+
+def _run_shard(task: ShardTask) -> dict[str, Any]:
     store = Store(Path(task.out))
     key = task.shard.key
     done = store.done("shards", key)
@@ -197,6 +203,11 @@ def _classify(engine: Any, group: Sequence[tuple[dict[str, Any], Document]],
 
 def run_trust(task: TrustTask) -> dict[str, Any]:
     """Aggregate one trust's committed segments into its practices and findings."""
+    with collector_paused():  # rebuilding a trust's classifications from rows makes objects by the thousand
+        return _run_trust(task)
+
+
+def _run_trust(task: TrustTask) -> dict[str, Any]:
     from spectrum.analysis import build_report
 
     store = Store(Path(task.out))
