@@ -21,7 +21,7 @@ from sklearn.utils import murmurhash3_32
 from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM
 from spacy.tokens import Doc, Span
 
-from spectrum.nlp import TEXT_KEY
+from spectrum.nlp import source_text
 
 #: Cached entries per table before it is emptied, so a long batch run's memory stays bounded.
 #: Words and lemmas are cached, not lemma pairs or character n-grams: pairs are too many, and a
@@ -69,15 +69,11 @@ def lemma_word(lemma: int, strings: Any) -> str:
 
 
 def span_text(span: Span, texts: dict[int, Any]) -> str:
-    """``span.text``, sliced from the text the Doc was made from.
-
-    spaCy rebuilds ``Doc.text`` token by token on every access; segmentation keeps the input
-    string under ``TEXT_KEY`` (tokenisation is non-destructive, so it is the same string).
-    """
+    """``span.text``, sliced from the text the Doc was made from (``nlp.source_text``, read once per Doc)."""
     doc = span.doc
     key = id(doc)
     if key not in texts:
-        texts[key] = (doc, doc.user_data.get(TEXT_KEY) or doc.text)
+        texts[key] = (doc, source_text(doc))
     return str(texts[key][1][span.start_char:span.end_char])
 
 

@@ -24,6 +24,15 @@ from spacy.tokens import Doc, Token
 MAX_CHARS = 100_000
 #: ``Doc.user_data`` key under which segmentation keeps the text a Doc was made from.
 TEXT_KEY = "spectrum.text"
+def source_text(doc: Doc) -> str:
+    """The text a Doc was made from: kept by segmentation under ``TEXT_KEY``, else rebuilt.
+
+    spaCy rebuilds ``Doc.text`` token by token on every access; tokenisation loses no character,
+    so the kept string is the same text, and a span's text is its slice between character offsets.
+    """
+    return str(doc.user_data.get(TEXT_KEY) or doc.text)
+
+
 #: Lemmas remembered per lower-case word before the memory is emptied (bounds a long run's memory).
 MAX_CACHED_LEMMAS = 200_000
 

@@ -79,10 +79,9 @@ def prepare(segments: list[CorpusSegment], rules: CompiledRules) -> Prepared:
 
 def decided_labels(axis: str, probs: list[dict[str, float]] | None, votes: list[dict[str, dict[str, float]]],
                    threshold: float) -> list[str]:
-    """Labels after the decide step, as users see them."""
+    """Labels after the decide step, as users see them (``probs`` rounded as ``_probs`` rounds them)."""
     abstain = None if axis == "domain" else "none"
-    rounded = None if probs is None else [{k: round(v, SCORE_DECIMALS) for k, v in p.items()} for p in probs]
-    return [decide(axis, rounded[i] if rounded is not None else None, votes[i][axis], threshold, abstain).label
+    return [decide(axis, probs[i] if probs is not None else None, votes[i][axis], threshold, abstain).label
             for i in range(len(votes))]
 
 
@@ -122,7 +121,8 @@ def fit_axis(data: Prepared, axis: str, h: Hyper) -> Any:
 
 
 def _probs(pipe: Any, axis: str, rows: NDArray[np.object_]) -> list[dict[str, float]]:
-    return TrainedModel({axis: pipe}).predict_proba(axis, rows)
+    """Probabilities rounded as the engine rounds them, so dev and test decisions are the users'."""
+    return TrainedModel({axis: pipe}).predict_proba(axis, rows, decimals=SCORE_DECIMALS)
 
 
 def tune_threshold(axis: str, probs: list[dict[str, float]], data: Prepared) -> tuple[float, float]:
@@ -236,7 +236,7 @@ def evaluate(model: TrainedModel, split: str = "test", corpus: Path | None = Non
         labels = AXES[axis]
         gold = list(ev.gold[axis])
         t = model.thresholds.get(axis, 0.5)
-        probs = model.predict_proba(axis, ev.rows)
+        probs = model.predict_proba(axis, ev.rows, decimals=SCORE_DECIMALS)
         engine = decided_labels(axis, probs, ev.votes, t)
         rules_only = [rule_label(v[axis], "other" if axis == "domain" else "none") for v in ev.votes]
         h = hyper_from_card(model, axis)

@@ -59,10 +59,10 @@ def segments_schema(extra: Sequence[str]) -> pa.Schema:
         pa.field("start", pa.int64()), pa.field("end", pa.int64()), pa.field("page", pa.int32()),
         *_string_fields(["section", "speaker", "role", "timestamp", "text"]),
     ]
-    for axis, labels in AXIS_LABELS.items():
+    for axis, columns in PROB_COLUMNS.items():
         fields += [pa.field(axis, pa.string()), pa.field(f"{axis}_confidence", pa.float64()),
                    pa.field(f"{axis}_abstained", pa.bool_())]
-        fields += [pa.field(f"p_{axis}_{_col(label)}", pa.float64()) for label in labels]
+        fields += [pa.field(column, pa.float64()) for _, column in columns]
     fields += _string_fields(["context", "challenges", "rules", "rule_hits"])
     return pa.schema(fields)
 

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 
 from spectrum.errors import RuleError
 from spectrum.models import RuleHit
-from spectrum.nlp import TEXT_KEY
+from spectrum.nlp import source_text
 from spectrum.rules.expand import anchor_first, lemma_forms, lemma_phrases, required_words, to_phrases
 from spectrum.rules.loader import RuleBook
 from spectrum.rules.regexsafe import check_regex
@@ -372,11 +372,8 @@ class _DocRows:
 
     @cached_property
     def source(self) -> str:
-        """The text the Doc was made from (kept by segmentation; rebuilt by spaCy otherwise).
-
-        Tokenisation loses no character, so a hit's text is this string between its offsets.
-        """
-        return str(self.doc.user_data.get(TEXT_KEY) or self.doc.text)
+        """The text the Doc was made from; a hit's text is this string between its offsets."""
+        return source_text(self.doc)
 
 
 class _Scope:
