@@ -136,20 +136,25 @@ def analyse(paths: tuple[Path, ...], trust: str | None, fmt: str, output: Path |
     Example:
       spectrum analyse corpora/trusts/northfield --format html -o northfield.html
     """
-    from spectrum.engine import analyse as run
-    from spectrum.report import render
+    from spectrum.readahead import ReadAhead
 
     try:
-        engine = _engine(rules_dirs, model)
-        count = 0
+        kind_map, speaker_map = _kinds(kinds), _speakers(speakers)
+        # the files are read in a second process while this one imports and loads the engine
+        with ReadAhead(list(paths), kind_map, speaker_map) as ahead:
+            from spectrum.engine import analyse as run
+            from spectrum.report import render
 
-        def progress(doc: Any) -> None:
-            nonlocal count
-            count += 1
-            click.echo(f"\r{count} document(s) classified", err=True, nl=False)
+            engine = _engine(rules_dirs, model)
+            count = 0
 
-        report = run(engine, list(paths), trust, _kinds(kinds), _speakers(speakers), show_names,
-                     on_problem=_report_problem, on_document=progress)
+            def progress(doc: Any) -> None:
+                nonlocal count
+                count += 1
+                click.echo(f"\r{count} document(s) classified", err=True, nl=False)
+
+            report = run(engine, list(paths), trust, kind_map, speaker_map, show_names,
+                         on_problem=_report_problem, on_document=progress, items=ahead.items())
         click.echo("", err=True)
         text = render(report, fmt)
     except SpectrumError as exc:

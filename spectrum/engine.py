@@ -154,11 +154,15 @@ def analyse(
     show_names: bool = False,
     on_problem: Callable[[FileProblem], None] | None = None,
     on_document: Callable[[Document], None] | None = None,
+    items: Sequence[Document | FileProblem] | None = None,
 ) -> TrustReport:
-    """Read one trust's files, classify them and build its report; bad files are kept as problems."""
+    """Read one trust's files, classify them and build its report; bad files are kept as problems.
+
+    ``items`` are the files already read (``readahead.ReadAhead``), in ``iter_documents`` order.
+    """
     from spectrum.analysis import build_report
 
-    documents, problems = read_trust(paths, kinds, speakers, on_problem)
+    documents, problems = read_trust(paths, kinds, speakers, on_problem, items)
     classified: list[tuple[Document, list[Classification]]] = []
     for doc, (_, cs) in zip(documents, engine.classify_documents(documents), strict=True):
         classified.append((doc, cs))
@@ -173,6 +177,7 @@ def read_trust(
     kinds: dict[str, str] | None = None,
     speakers: dict[str, str] | None = None,
     on_problem: Callable[[FileProblem], None] | None = None,
+    items: Iterable[Document | FileProblem] | None = None,
 ) -> tuple[list[Document], list[FileProblem]]:
     """One trust's documents in memory, with the files that could not be read; none readable is an error."""
     from spectrum.errors import InputError
@@ -180,7 +185,7 @@ def read_trust(
 
     problems: list[FileProblem] = []
     documents: list[Document] = []
-    for item in iter_documents(paths, kinds, speakers):  # type: ignore[arg-type]
+    for item in items if items is not None else iter_documents(paths, kinds, speakers):  # type: ignore[arg-type]
         if isinstance(item, FileProblem):
             problems.append(item)
             if on_problem:
