@@ -2,8 +2,42 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from spectrum.model import Hyper, TrainedModel
-from spectrum.training import GRID, RULE_FEATURES, axis_grid, hyper_from_card, paired_bootstrap
+from spectrum.training import (
+    GRID,
+    RULE_FEATURES,
+    THRESHOLDS,
+    Prepared,
+    axis_grid,
+    hyper_from_card,
+    paired_bootstrap,
+    tune_threshold,
+)
+
+
+def _dev(gold: list[str], top: list[float]) -> tuple[Prepared, list[dict[str, float]]]:
+    """A dev set where each row's gold label gets probability ``top`` and the other three share the rest."""
+    labels = ["standardised", "aligned", "autonomous", "none"]
+    probs = [{label: p if label == g else round((1 - p) / 3, 3) for label in labels}
+             for g, p in zip(gold, top, strict=True)]
+    votes = [{"spectrum": {}, "approach": {}, "domain": {}, "challenge": {}} for _ in gold]
+    data = Prepared([], np.empty((len(gold), 3), dtype=object), {"spectrum": np.array(gold)}, votes)
+    return data, probs
+
+
+def test_threshold_is_the_highest_that_costs_nothing_on_dev() -> None:
+    gold = ["standardised", "aligned", "autonomous", "none"] * 10
+    data, probs = _dev(gold, [0.9] * len(gold))  # sure and right: abstaining never helps nor hurts
+    assert tune_threshold("spectrum", probs, data) == (max(THRESHOLDS), 1.0)
+
+
+def test_threshold_stops_before_abstaining_loses_right_answers() -> None:
+    gold = ["standardised", "aligned", "autonomous", "none"] * 10
+    data, probs = _dev(gold, [0.42] * len(gold))  # right but unsure: above 0.42 every answer turns to 'none'
+    threshold, f1 = tune_threshold("spectrum", probs, data)
+    assert threshold == 0.4 and f1 == 1.0
 
 
 def test_approach_is_trained_without_rule_features_and_tries_each_C_once() -> None:
