@@ -74,6 +74,61 @@ def test_ingest_plain_transcript_turns_and_roles(sample_folder: Path) -> None:
     assert doc.text[doc.turns[1].start:doc.turns[1].end].startswith("Honestly, we do our own thing.")
 
 
+def test_ingest_exported_transcript_with_header_lines(tmp_path: Path) -> None:
+    # Recording tools put the speaker and time on a line of their own and the words below it.
+    path = tmp_path / "review-call.txt"
+    path.write_text(
+        "Review call, spring term\n\n"
+        "Speaker 1  0:03\nThanks for joining. How is the curriculum decided here?\n\n"
+        "Dana Okoro (Headteacher)  0:09\nThe trust gives us the long-term plans and we follow them.\n"
+        "We can't change the order.\n\n"
+        "Speaker 1  1:02:21\nAnd behaviour?\n\n"
+        "Dana Okoro  1:02:24\nBehaviour's ours.\n",
+        encoding="utf-8",
+    )
+    doc = next(read(path))
+    assert doc.kind == "interview"
+    assert [(t.speaker, t.timestamp) for t in doc.turns] == [
+        ("Speaker 1", "0:03"), ("Dana Okoro", "0:09"), ("Speaker 1", "1:02:21"), ("Dana Okoro", "1:02:24"),
+    ]
+    assert doc.text[doc.turns[1].start:doc.turns[1].end].startswith("The trust gives us the long-term plans")
+    assert {t.speaker: t.role for t in doc.turns} == {"Speaker 1": "interviewer", "Dana Okoro": "headteacher"}
+
+
+def _roles(path: Path, text: str) -> dict[str, str]:
+    """Each speaker's role in the transcript ``text`` written to ``path``."""
+    path.write_text(text, encoding="utf-8")
+    return {t.speaker: t.role for t in next(read(path)).turns}
+
+
+def test_unknown_speaker_who_mostly_asks_is_the_interviewer(tmp_path: Path) -> None:
+    roles = _roles(tmp_path / "interview.vtt",
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Alex Kerr>Who writes the assessments?</v>\n\n"
+        "00:00:04.000 --> 00:00:08.000\n<v Sam Reid>The trust does, and every school sits them.</v>\n\n"
+        "00:00:09.000 --> 00:00:10.000\n<v Alex Kerr>Every school?</v>\n\n"
+        "00:00:11.000 --> 00:00:14.000\n<v Sam Reid>All of them. Why would we not?</v>\n",
+    )
+    assert roles == {"Alex Kerr": "interviewer", "Sam Reid": "unknown"}
+
+
+def test_speakers_who_all_ask_are_left_alone(tmp_path: Path) -> None:
+    # Everyone asking is a discussion, not an interview.
+    roles = _roles(tmp_path / "discussion.txt",
+        "Ann Lowe: Should we share the plans?\n\nBen Ito: Why not?\n\nAnn Lowe: Would the heads agree?\n\n"
+        "Ben Ito: Shall we ask them?\n\nAnn Lowe: Today?\n",
+    )
+    assert roles == {"Ann Lowe": "unknown", "Ben Ito": "unknown"}
+
+
+def test_a_role_read_from_the_label_is_never_changed_by_questions(tmp_path: Path) -> None:
+    roles = _roles(tmp_path / "interview.txt",
+        "Cal Moss (Headteacher): Is that a question for me?\n\nDee Hart: It is.\n\n"
+        "Cal Moss: Do you want my view on the trust?\n\nDee Hart: Yes, please.\n\n"
+        "Cal Moss: Shall I start with the curriculum?\n",
+    )
+    assert roles == {"Cal Moss": "headteacher", "Dee Hart": "unknown"}
+
+
 def test_ingest_vtt_voice_tags_merge_consecutive_cues(sample_folder: Path) -> None:
     doc = next(read(sample_folder / "ceo.vtt"))
     assert [(t.speaker, t.timestamp) for t in doc.turns] == [

@@ -14,6 +14,8 @@ from spectrum.models import Document, PageSpan, SectionSpan, Turn
 from spectrum.vocab import DocumentKind, SpeakerRole
 
 SEPARATOR = "\n\n"
+#: Share of an unknown speaker's turns that are questions for the speaker to be read as the interviewer.
+QUESTION_SHARE = 0.6
 
 
 def content_id(text: str) -> str:
@@ -94,6 +96,7 @@ class DocumentBuilder:
     ) -> Document:
         """Freeze the collected text into a Document."""
         text = "".join(self._parts)
+        self.turns = interviewers_by_questions(self.turns, text)
         return Document(
             id=doc_id or content_id(text),
             source=self.source,
@@ -107,3 +110,28 @@ class DocumentBuilder:
             turns=self.turns,
             metadata=metadata or {},
         )
+
+
+def interviewers_by_questions(turns: list[Turn], text: str) -> list[Turn]:
+    """Turns with each unknown speaker who mostly asks questions marked as the interviewer.
+
+    Transcripts exported from recording tools label speakers "Speaker 1" or by name alone, so no
+    role can be read from the label, and interviewer turns must never count as evidence (the
+    words of "is the curriculum the same in every school?" would otherwise count as a head's
+    account). A speaker with two or more turns, at least ``QUESTION_SHARE`` of them ending in a
+    question mark, is read as asking; if every speaker would be, none is (a discussion, not an
+    interview). A role given by the label or a speakers file is never changed.
+    """
+    by_speaker: dict[str, list[Turn]] = {}
+    for t in turns:
+        by_speaker.setdefault(t.speaker, []).append(t)
+
+    def asks(group: list[Turn]) -> bool:
+        questions = sum(text[t.start:t.end].rstrip(" \"'”’)]").endswith("?") for t in group)
+        return len(group) >= 2 and questions >= QUESTION_SHARE * len(group)
+
+    askers = {name for name, group in by_speaker.items() if asks(group)}
+    if not askers or askers == set(by_speaker):
+        return turns
+    return [t.model_copy(update={"role": "interviewer"}) if t.role == "unknown" and t.speaker in askers else t
+            for t in turns]

@@ -23,6 +23,12 @@ _TURN = re.compile(
     r"^\s*(?:\*\*)?(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-&]+){0,5}?)"
     r"(?:[ \t]*[(\[](?P<role>[^)\]\n]{1,80})[)\]])?(?:\*\*)?[ \t]*:[ \t]*(?P<text>.*)$"
 )
+#: A turn header alone on its line, its text on the lines below, as recording tools export
+#: transcripts: "Speaker 1  0:03", "Jane Smith (Headteacher)  00:01:05".
+_HEADER = re.compile(
+    r"^\s*(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-&]+){0,5}?)"
+    r"(?:[ \t]*[(\[](?P<role>[^)\]\n]{1,80})[)\]])?[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$"
+)
 _TIMESTAMP_PREFIX = re.compile(r"^\s*\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*")
 _CUE_TIME = re.compile(r"^\s*(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}")
 _NOT_NAMES = {"note", "notes", "date", "time", "location", "present", "apologies", "subject", "re", "http", "https"}
@@ -59,12 +65,19 @@ def _turn_match(line: str) -> re.Match[str] | None:
     return m
 
 
+def _header_match(line: str) -> re.Match[str] | None:
+    m = _HEADER.match(line)
+    if not m or m.group("name").casefold() in _NOT_NAMES or len(m.group("name")) > 60:
+        return None
+    return m
+
+
 def looks_like_transcript(text: str) -> bool:
     """A plain text file is a transcript when several paragraphs open with a speaker prefix."""
     lines = [ln for ln in text.split("\n")[:400] if ln.strip()]
     if not lines:
         return False
-    turns = [m for ln in lines if (m := _turn_match(_TIMESTAMP_PREFIX.sub("", ln, count=1)))]
+    turns = [m for ln in lines if (m := _header_match(ln) or _turn_match(_TIMESTAMP_PREFIX.sub("", ln, count=1)))]
     names = {m.group("name").casefold() for m in turns}
     return len(turns) >= 3 and len(names) >= 2 and len(turns) >= 0.2 * len(lines)
 
@@ -72,7 +85,7 @@ def looks_like_transcript(text: str) -> bool:
 def read_plain_transcript(
     path: Path, text: str, speakers: Mapping[str, SpeakerRole] | None = None
 ) -> DocumentBuilder:
-    """Turns start at a ``Name:`` prefix and run until the next one."""
+    """Turns start at a ``Name:`` prefix, or at a ``Name  0:03`` header line, and run until the next one."""
     builder = DocumentBuilder(path, ".txt")
     resolver = SpeakerResolver(speakers)
     current: tuple[str, SpeakerRole, str | None] | None = None
@@ -85,6 +98,12 @@ def read_plain_transcript(
         buf.clear()
 
     for line in text.split("\n"):
+        header = _header_match(line)
+        if header:
+            flush()
+            name = header.group("name").strip()
+            current = (name, resolver.resolve(name, header.group("role")), header.group("ts"))
+            continue
         ts_match = _TIMESTAMP_PREFIX.match(line)
         body = line[ts_match.end():] if ts_match else line
         m = _turn_match(body)
