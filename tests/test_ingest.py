@@ -218,6 +218,42 @@ def test_ingest_windows_1252_and_utf16_are_decoded(tmp_path: Path) -> None:
     assert {d.text for d in result.documents} == {text}
 
 
+def test_pdf_running_headers_dropped_and_sentences_joined_across_pages(tmp_path: Path) -> None:
+    pages = [
+        "Fernlea Schools Trust | Assessment Policy\nAll academies use the trust assessment calendar.\nPage 1 of 4",
+        "Fernlea Schools Trust | Assessment Policy\nHeadteachers decide how often to test\nPage 2 of 4",
+        "Fernlea Schools Trust | Assessment Policy\nwithin the three trust windows each year.\nPage 3 of 4",
+        "Fernlea Schools Trust | Assessment Policy\nMarking is set by each school.\nPage 4 of 4",
+    ]
+    doc = next(read(make_pdf(tmp_path / "assessment-policy.pdf", pages)))
+    paragraphs = [doc.text[a:b] for a, b in doc.paragraphs]
+    assert paragraphs == [
+        "All academies use the trust assessment calendar.",
+        "Headteachers decide how often to test within the three trust windows each year.",
+        "Marking is set by each school.",
+    ]
+    # The joined sentence is cited on the page it starts on; page 3 has no paragraph of its own.
+    assert [p.number for p in doc.pages] == [1, 2, 4]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.text(alphabet="abc xyz.0123", min_size=1, max_size=12), min_size=5, max_size=8),
+                min_size=1, max_size=6))
+def test_pdf_furniture_removal_never_touches_body_lines(pages: list[list[str]]) -> None:
+    from spectrum.ingest.pdf import drop_running_lines
+
+    texts = ["\n".join(lines) for lines in pages]
+    out = drop_running_lines(texts)
+    assert len(out) == len(texts)
+    for before, after in zip(texts, out, strict=True):
+        kept = after.split("\n")
+        lines = before.split("\n")
+        filled = [i for i, ln in enumerate(lines) if ln.strip()]
+        body = [lines[i] for i in filled[2:-2]]
+        assert all(line in kept for line in body)
+        assert len(kept) <= len(lines)
+
+
 def test_ingest_encrypted_pdf(tmp_path: Path) -> None:
     from pypdf import PdfReader, PdfWriter
 

@@ -1,4 +1,12 @@
-"""PDFs through pypdf's text layer, one page at a time, keeping page numbers for citations."""
+"""PDFs through pypdf's text layer, one page at a time, keeping page numbers for citations.
+
+Real policy and report PDFs repeat a running header and footer on every page ("Curriculum Policy
+| Version 3 | Page 4 of 12") and break sentences across pages, with that furniture in between.
+Left in, the furniture becomes a segment on every page and each broken sentence becomes two
+half-sentences that neither the rules nor the model can read. So lines that repeat at the top
+or bottom of most pages are dropped, and a paragraph that ends a page mid-sentence is joined
+to the lower-case paragraph that opens the next one.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +21,12 @@ from spectrum.errors import IngestError
 from spectrum.ingest.builder import DocumentBuilder
 
 _PAGE_FURNITURE = re.compile(r"^\s*(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?\s*$", re.I)
+_DIGITS = re.compile(r"\d+")
+#: Lines this close to the top or bottom of a page may be running headers or footers.
+EDGE_LINES = 2
+#: A line is furniture when it sits at the edge of at least this share of pages (and 3 pages).
+FURNITURE_SHARE = 0.5
+_SENTENCE_END = (".", "?", "!", ":", ";", "\u201d", '"', ")")
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -37,6 +51,51 @@ def _paragraphs(page_text: str) -> list[str]:
     return paras
 
 
+def _edge_key(line: str) -> str:
+    """A header or footer line with its numbers blanked, so "Page 3 of 9" matches "Page 4 of 9"."""
+    return " ".join(_DIGITS.sub("#", line).split()).casefold()
+
+
+def _edges(lines: list[str]) -> set[int]:
+    """Indexes of the first and last ``EDGE_LINES`` non-blank lines of a page."""
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    return set(filled[:EDGE_LINES] + filled[-EDGE_LINES:])
+
+
+def drop_running_lines(pages: list[str]) -> list[str]:
+    """Pages without the header and footer lines that repeat at the edge of most pages."""
+    if len(pages) < 3:
+        return pages
+    split = [p.split("\n") for p in pages]
+    counts: dict[str, int] = {}
+    for lines in split:
+        for key in {_edge_key(lines[i]) for i in _edges(lines)}:
+            counts[key] = counts.get(key, 0) + 1
+    need = max(3, FURNITURE_SHARE * len(pages))
+    running = {k for k, n in counts.items() if n >= need and k}
+    if not running:
+        return pages
+    out = []
+    for lines in split:
+        edges = _edges(lines)
+        out.append("\n".join(ln for i, ln in enumerate(lines) if i not in edges or _edge_key(ln) not in running))
+    return out
+
+
+def join_across_pages(pages: list[list[str]]) -> list[list[str]]:
+    """Each page's paragraphs, with a sentence broken by a page break joined on the page it starts."""
+    out: list[list[str]] = []
+    last: list[str] | None = None  # the page holding the latest paragraph
+    for paras in pages:
+        paras = list(paras)
+        if last and paras and not last[-1].rstrip().endswith(_SENTENCE_END) and paras[0][:1].islower():
+            last[-1] = f"{last[-1]} {paras.pop(0)}"
+        out.append(paras)
+        if paras:
+            last = paras
+    return out
+
+
 def read_pdf(path: Path) -> tuple[DocumentBuilder, str | None]:
     """Read each page's text; encrypted and image-only PDFs are errors the user can act on."""
     try:
@@ -55,9 +114,8 @@ def read_pdf(path: Path) -> tuple[DocumentBuilder, str | None]:
             title = str(meta.title) if meta and meta.title else None
         except (PyPdfError, ValueError, TypeError, KeyError):
             title = None
-        for number, page in enumerate(reader.pages, 1):
-            text = page.extract_text() or ""
-            paras = _paragraphs(text)
+        texts = drop_running_lines([page.extract_text() or "" for page in reader.pages])
+        for number, paras in enumerate(join_across_pages([_paragraphs(t) for t in texts]), 1):
             if paras:
                 builder.page(number)
             for para in paras:
