@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from spectrum.batch.plan import Shard, TrustPlan
 from spectrum.batch.store import Store, atomic_write, write_parquet
 from spectrum.batch.tables import (
+    ANALYSIS_COLUMNS,
     classification_from_row,
     document_from_row,
     document_row,
@@ -221,7 +222,7 @@ def _run_trust(task: TrustTask) -> dict[str, Any]:
         for row in pq.read_table(store.part("documents", shard_key)).to_pylist():
             documents.append(document_from_row(row))
             by_source[row["source"]] = []
-        for row in pq.read_table(store.part("segments", shard_key)).to_pylist():
+        for row in pq.read_table(store.part("segments", shard_key), columns=list(ANALYSIS_COLUMNS)).to_pylist():
             by_source[row["source"]].append(classification_from_row(row))
     name = task.trust.name
     practices: list[dict[str, Any]] = []
