@@ -254,6 +254,42 @@ def test_pdf_furniture_removal_never_touches_body_lines(pages: list[list[str]]) 
         assert len(kept) <= len(lines)
 
 
+def _paragraphs_of(path: Path, html: str) -> list[str]:
+    path.write_text(html, encoding="utf-8")
+    doc = next(read(path))
+    return [doc.text[a:b] for a, b in doc.paragraphs]
+
+
+def test_html_cookie_banners_breadcrumbs_and_sidebars_are_dropped(tmp_path: Path) -> None:
+    html = (
+        '<html><body><div id="cookie-notice"><p>We use cookies. Accept all cookies?</p></div>'
+        '<a class="skip-link" href="#c">Skip to content</a>'
+        '<div class="breadcrumbs"><p>Home &gt; About &gt; Curriculum</p></div>'
+        "<div class=\"entry-content\"><h1>Our curriculum</h1><p>We follow the trust's curriculum in maths.</p>"
+        "<p>Our history topics are planned by our own teachers.</p></div>"
+        '<div class="widget-area"><p>Latest news: sports day moved to Friday.</p></div>'
+        '<div class="ConsentManager"><p>Manage consent preferences</p></div></body></html>'
+    )
+    assert _paragraphs_of(tmp_path / "curriculum.html", html) == [
+        "We follow the trust's curriculum in maths.", "Our history topics are planned by our own teachers."]
+
+
+def test_html_content_wrappers_are_kept_whatever_their_class_names(tmp_path: Path) -> None:
+    # Page builders and themes put these words in the class names of the wrappers around the content.
+    with_main = (
+        '<html><body class="has-sidebar cookies-accepted"><div class="consent-given-wrapper"><main>'
+        '<div class="elementor-widget elementor-widget-text-editor"><p>Each school sets its own homework.</p>'
+        "</div></main></div></body></html>"
+    )
+    without_main = (
+        '<html><body><div class="cookie-consent-given page"><p>Each school sets its own homework.</p>'
+        "<p>Behaviour policies are agreed by local governors.</p></div></body></html>"
+    )
+    assert _paragraphs_of(tmp_path / "a.html", with_main) == ["Each school sets its own homework."]
+    assert _paragraphs_of(tmp_path / "b.html", without_main) == [
+        "Each school sets its own homework.", "Behaviour policies are agreed by local governors."]
+
+
 def test_ingest_encrypted_pdf(tmp_path: Path) -> None:
     from pypdf import PdfReader, PdfWriter
 

@@ -16,6 +16,17 @@ from spectrum.ingest.builder import DocumentBuilder
 _DROP = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "svg", "iframe", "template", "button"]
 _BLOCKS = {"p", "li", "td", "th", "blockquote", "dd", "dt", "figcaption", "pre", "caption"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+#: Page furniture that school and trust sites built on common CMS themes mark by role, id or
+#: class rather than by element: cookie and consent banners, breadcrumbs, skip links (words
+#: anywhere in an id or class), sidebars, widgets and share buttons (whole class names only: page
+#: builders put "widget" and "sidebar" inside the class names of content and layout wrappers).
+_FURNITURE = ", ".join(
+    ['[role="navigation"]', '[role="banner"]', '[role="contentinfo"]', '[role="complementary"]', '[aria-hidden="true"]']
+    + [f'[{attr}*="{word}" i]' for attr in ("id", "class")
+       for word in ("cookie", "consent", "gdpr", "breadcrumb", "skip-link", "skip-to")]
+    + [".sidebar", "#sidebar", ".widget-area", ".widget", ".share-buttons", ".social-share"]
+)
+_KEEP = {"html", "body", "main", "article"}
 
 
 def read_html(path: Path, text: str) -> tuple[DocumentBuilder, str | None]:
@@ -26,8 +37,13 @@ def read_html(path: Path, text: str) -> tuple[DocumentBuilder, str | None]:
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup(_DROP):
         tag.decompose()
-    for tag in soup.select('[role="navigation"], [aria-hidden="true"], .cookie, #cookie-banner'):
-        tag.decompose()
+    page_chars = len(soup.get_text(" ", strip=True))
+    for tag in soup.select(_FURNITURE):
+        # never a wrapper of the page's content, whatever its class says: furniture is a small part of a page
+        if tag.decomposed or tag.name in _KEEP or tag.find(["main", "article"]) is not None:
+            continue
+        if len(tag.get_text(" ", strip=True)) <= 0.5 * page_chars:
+            tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     builder = DocumentBuilder(path, ".html")
     if not isinstance(root, Tag):
