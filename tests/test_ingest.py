@@ -290,6 +290,47 @@ def test_html_content_wrappers_are_kept_whatever_their_class_names(tmp_path: Pat
         "Each school sets its own homework.", "Behaviour policies are agreed by local governors."]
 
 
+def test_transcripts_saved_as_word_or_pdf_are_read_as_interviews(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Transcript", level=1)
+    for line in ["Speaker 1   0:03", "How is behaviour decided across the schools?",
+                 "Rhian Vaughan (Headteacher)   0:10", "Each school writes its own behaviour policy.",
+                 "It goes to our local governors.", "Speaker 1   0:41", "And who checks it?",
+                 "Rhian Vaughan   0:44", "Nobody at the trust, honestly."]:
+        d.add_paragraph(line)
+    d.save(str(tmp_path / "call-recording.docx"))
+    word = next(read(tmp_path / "call-recording.docx"))
+    assert word.kind == "interview" and word.format == ".docx"
+    assert [(t.speaker, t.role, t.timestamp) for t in word.turns][:2] == [
+        ("Speaker 1", "interviewer", "0:03"), ("Rhian Vaughan", "headteacher", "0:10")]
+    assert "It goes to our local governors." in word.text
+
+    pdf = next(read(make_pdf(tmp_path / "notes.pdf", [
+        "Interviewer: How is the curriculum decided?\nTom Ash (CEO): The trust writes it for every school.\n"
+        "Interviewer: Can heads change it?\nTom Ash: Only the order of units.",
+    ])))
+    assert pdf.kind == "interview"
+    assert [(t.speaker, t.role) for t in pdf.turns] == [
+        ("Interviewer", "interviewer"), ("Tom Ash", "ceo"), ("Interviewer", "interviewer"), ("Tom Ash", "ceo")]
+
+
+def test_labelled_lines_of_a_policy_or_minutes_are_not_a_transcript(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    for line in ["Behaviour Policy", "Owner: Director of Education", "Approved by: Trust Board",
+                 "Version: 3.1", "Review date: July 2026", "Scope: every academy in the trust",
+                 "Action: heads to share the policy with staff.", "Action: clerk to publish the policy.",
+                 "Decision: the board adopted the policy.", "Decision: the policy will be reviewed in a year.",
+                 "All academies follow this policy."]:
+        d.add_paragraph(line)
+    d.save(str(tmp_path / "behaviour-policy.docx"))
+    doc = next(read(tmp_path / "behaviour-policy.docx"))
+    assert doc.kind == "policy" and doc.turns == []
+
+
 def test_ingest_encrypted_pdf(tmp_path: Path) -> None:
     from pypdf import PdfReader, PdfWriter
 

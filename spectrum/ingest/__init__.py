@@ -68,6 +68,9 @@ def read(
             builder, transcript = read_plain_transcript(path, text, speakers), True
         else:
             builder = read_text(path, text, markdown=suffix in (".md", ".markdown"))
+    if builder.layout is not None and looks_like_transcript(builder.layout):
+        # an interview saved as a PDF or Word file: turns and speakers matter more than paragraphs
+        builder, transcript = read_plain_transcript(path, builder.layout, speakers, suffix), True
     if builder.empty:
         raise IngestError("no readable text", path)
     body = builder.preview()

@@ -36,6 +36,9 @@ class DocumentBuilder:
         self.sections: list[SectionSpan] = []
         self.turns: list[Turn] = []
         self.title: str | None = None
+        #: The text as the file laid it out (PDF lines, DOCX paragraphs), where a reader keeps it, so
+        #: a transcript saved as a PDF or Word file can be recognised and read as one.
+        self.layout: str | None = None
 
     def _append(self, text: str) -> tuple[int, int]:
         if self._parts:

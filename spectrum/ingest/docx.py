@@ -61,8 +61,10 @@ def read_docx(path: Path) -> tuple[DocumentBuilder, str | None]:
     try:
         document = docx.Document(str(path))
         builder = DocumentBuilder(path, ".docx")
+        layout: list[str] = []
         for block in document.iter_inner_content():
             if isinstance(block, Paragraph):
+                layout.append(block.text)
                 level = _heading_level(block)
                 if level is not None:
                     builder.heading(block.text, level)
@@ -77,6 +79,7 @@ def read_docx(path: Path) -> tuple[DocumentBuilder, str | None]:
                             cells.append(text)
                     if cells:
                         builder.paragraph(" | ".join(cells))
+        builder.layout = "\n\n".join(layout)
         title = document.core_properties.title or None
     except IngestError:
         raise

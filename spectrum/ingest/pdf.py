@@ -115,6 +115,7 @@ def read_pdf(path: Path) -> tuple[DocumentBuilder, str | None]:
         except (PyPdfError, ValueError, TypeError, KeyError):
             title = None
         texts = drop_running_lines([page.extract_text() or "" for page in reader.pages])
+        builder.layout = "\n".join(texts)
         for number, paras in enumerate(join_across_pages([_paragraphs(t) for t in texts]), 1):
             if paras:
                 builder.page(number)

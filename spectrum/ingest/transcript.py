@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -31,7 +32,13 @@ _HEADER = re.compile(
 )
 _TIMESTAMP_PREFIX = re.compile(r"^\s*\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*")
 _CUE_TIME = re.compile(r"^\s*(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}")
-_NOT_NAMES = {"note", "notes", "date", "time", "location", "present", "apologies", "subject", "re", "http", "https"}
+#: Labels that open lines of minutes, policies and reports in ``Label: text`` form, never speakers.
+_NOT_NAMES = {"note", "notes", "date", "time", "location", "present", "apologies", "subject", "re", "http", "https",
+              "action", "actions", "decision", "decisions", "resolved", "agreed", "item", "agenda", "minutes", "purpose",
+              "scope", "owner", "status", "version", "approved", "approved by", "review", "review date",
+              "next review", "next review date", "author", "title", "summary", "outcome", "outcomes", "deadline",
+              "venue", "attendees", "in attendance", "key", "example", "examples", "source", "sources", "contact",
+              "email", "tel", "telephone", "phone", "website", "address", "web", "policy", "audience"}
 
 
 class SpeakerResolver:
@@ -78,15 +85,20 @@ def looks_like_transcript(text: str) -> bool:
     if not lines:
         return False
     turns = [m for ln in lines if (m := _header_match(ln) or _turn_match(_TIMESTAMP_PREFIX.sub("", ln, count=1)))]
-    names = {m.group("name").casefold() for m in turns}
-    return len(turns) >= 3 and len(names) >= 2 and len(turns) >= 0.2 * len(lines)
+    names = Counter(m.group("name").casefold() for m in turns)
+    # a conversation: at least two people who each speak more than once (labels in a document
+    # control block or a list of definitions each open one line)
+    return len(turns) >= 3 and sum(n >= 2 for n in names.values()) >= 2 and len(turns) >= 0.2 * len(lines)
 
 
 def read_plain_transcript(
-    path: Path, text: str, speakers: Mapping[str, SpeakerRole] | None = None
+    path: Path, text: str, speakers: Mapping[str, SpeakerRole] | None = None, fmt: str = ".txt"
 ) -> DocumentBuilder:
-    """Turns start at a ``Name:`` prefix, or at a ``Name  0:03`` header line, and run until the next one."""
-    builder = DocumentBuilder(path, ".txt")
+    """Turns start at a ``Name:`` prefix, or at a ``Name  0:03`` header line, and run until the next one.
+
+    ``text`` may also be the layout of a PDF or DOCX transcript (``DocumentBuilder.layout``).
+    """
+    builder = DocumentBuilder(path, fmt)
     resolver = SpeakerResolver(speakers)
     current: tuple[str, SpeakerRole, str | None] | None = None
     buf: list[str] = []
