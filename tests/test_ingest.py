@@ -172,6 +172,9 @@ def test_ingest_kind_override_and_speakers_file(sample_folder: Path, tmp_path: P
         ("Interviewer", "interviewer"), ("Peer reviewer", "interviewer"),
         ("Chair of Trustees", "trustee"), ("Director of Education", "executive"),
         ("Head of HR", "central_staff"), ("SENCo", "teacher"), ("Sam", "unknown"),
+        ("Deputy CEO", "executive"), ("Interim CEO", "ceo"), ("I", "interviewer"), ("Int", "interviewer"),
+        ("HT", "headteacher"), ("HT2", "headteacher"), ("DHT", "headteacher"), ("Maths lead", "teacher"),
+        ("DSL", "teacher"), ("TA", "teacher"), ("R", "unknown"), ("Ian", "unknown"), ("Isla Grant", "unknown"),
     ],
 )
 def test_ingest_role_inference_from_labels(label: str, role: str) -> None:

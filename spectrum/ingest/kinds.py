@@ -68,8 +68,10 @@ def check_kind(kind: str, where: str) -> DocumentKind:
 
 
 _ROLE_CUES: list[tuple[SpeakerRole, re.Pattern[str]]] = [
-    ("interviewer", re.compile(r"\b(interviewer|reviewer|researcher|facilitator|moderator|q)\b", re.I)),
-    ("ceo", re.compile(r"\b(ceo|chief executive|executive principal and ceo)\b", re.I)),
+    # research transcripts code the interviewer "I", "Int" or "IV" (and the respondent "R"): whole labels only
+    ("interviewer", re.compile(r"\b(interviewer|reviewer|researcher|facilitator|moderator|q)\b|^\s*(i|int|iv)\s*\d*\s*$",
+                               re.I)),
+    ("ceo", re.compile(r"(?<!deputy )(?<!deputy-)\b(ceo|chief executive)\b", re.I)),
     (
         "central_staff",
         re.compile(
@@ -91,15 +93,18 @@ _ROLE_CUES: list[tuple[SpeakerRole, re.Pattern[str]]] = [
     (
         "teacher",
         re.compile(
-            r"\b(teacher|ect|nqt|senco|subject lead(er)?|head of (year|department|maths|english|science|"
-            r"history|geography|art|music|pe|mfl|computing|key stage|faculty)|curriculum lead|"
-            r"class teacher|teaching assistant|hlta|tutor|phase lead(er)?)\b",
+            r"\b(teacher|ect|nqt|senco|head of (year|department|maths|english|science|"
+            r"history|geography|art|music|pe|mfl|computing|key stage|faculty)|"
+            r"(subject|curriculum|phase|year|pastoral|maths|english|reading|phonics|science|literacy|numeracy|"
+            r"send|sen|safeguarding|assessment|cpd|eyfs) lead(er)?|dsl|designated safeguarding lead|"
+            r"class teacher|teaching assistant|ta|hlta|lsa|cover supervisor|tutor)\b",
             re.I,
         ),
     ),
     (
         "headteacher",
-        re.compile(r"\b(headteacher|head teacher|principal|head of school|head|deputy head|assistant head)\b", re.I),
+        re.compile(r"\b(headteacher|head teacher|principal|head of school|head|deputy head|assistant head|"
+                   r"(e|d|a)?ht\d*|hos)\b", re.I),
     ),
 ]
 
