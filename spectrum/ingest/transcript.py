@@ -86,9 +86,12 @@ def looks_like_transcript(text: str) -> bool:
         return False
     turns = [m for ln in lines if (m := _header_match(ln) or _turn_match(_TIMESTAMP_PREFIX.sub("", ln, count=1)))]
     names = Counter(m.group("name").casefold() for m in turns)
-    # a conversation: at least two people who each speak more than once (labels in a document
-    # control block or a list of definitions each open one line)
-    return len(turns) >= 3 and sum(n >= 2 for n in names.values()) >= 2 and len(turns) >= 0.2 * len(lines)
+    # a conversation: two or more people who each speak more than once, or who are introduced with
+    # a role (a focus group where everyone speaks once); the labels of a document control block or
+    # a list of definitions each open one line and name no role
+    roled = {m.group("name").casefold() for m in turns if m.group("role") or infer_role(m.group("name")) != "unknown"}
+    speakers = sum(n >= 2 for n in names.values()) >= 2 or len(roled) >= 2
+    return len(turns) >= 3 and speakers and len(turns) >= 0.2 * len(lines)
 
 
 def read_plain_transcript(
