@@ -319,6 +319,17 @@ def test_transcripts_saved_as_word_or_pdf_are_read_as_interviews(tmp_path: Path)
         ("Interviewer", "interviewer"), ("Tom Ash", "ceo"), ("Interviewer", "interviewer"), ("Tom Ash", "ceo")]
 
 
+def test_a_focus_group_where_each_person_speaks_once_is_a_transcript(tmp_path: Path) -> None:
+    roles = _roles(tmp_path / "focus-group.txt",
+        "Ann Lowe (Peer reviewer): Who decides the curriculum?\n\n"
+        "Tom Reid (Headteacher): The trust does, for every school.\n\n"
+        "Asha Patel (Headteacher): We adapt the foundation subjects.\n\n"
+        "Lee Hart (Maths lead): The maths scheme is the same everywhere.\n",
+    )
+    assert roles == {"Ann Lowe": "interviewer", "Tom Reid": "headteacher", "Asha Patel": "headteacher",
+                     "Lee Hart": "teacher"}
+
+
 def test_labelled_lines_of_a_policy_or_minutes_are_not_a_transcript(tmp_path: Path) -> None:
     import docx
 
