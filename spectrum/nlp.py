@@ -24,6 +24,8 @@ from spacy.tokens import Doc, Token
 MAX_CHARS = 100_000
 #: ``Doc.user_data`` key under which segmentation keeps the text a Doc was made from.
 TEXT_KEY = "spectrum.text"
+
+
 def source_text(doc: Doc) -> str:
     """The text a Doc was made from: kept by segmentation under ``TEXT_KEY``, else rebuilt.
 

@@ -20,16 +20,13 @@ from spectrum.ingest.builder import DocumentBuilder
 from spectrum.ingest.kinds import infer_role
 from spectrum.vocab import SpeakerRole
 
-_TURN = re.compile(
-    r"^\s*(?:\*\*)?(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-&]+){0,5}?)"
-    r"(?:[ \t]*[(\[](?P<role>[^)\]\n]{1,80})[)\]])?(?:\*\*)?[ \t]*:[ \t]*(?P<text>.*)$"
-)
+#: A speaker label: a capitalised name of up to six words, then an optional role in brackets.
+_NAME = r"(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-&]+){0,5}?)"
+_ROLE = r"(?:[ \t]*[(\[](?P<role>[^)\]\n]{1,80})[)\]])?"
+_TURN = re.compile(r"^\s*(?:\*\*)?" + _NAME + _ROLE + r"(?:\*\*)?[ \t]*:[ \t]*(?P<text>.*)$")
 #: A turn header alone on its line, its text on the lines below, as recording tools export
 #: transcripts: "Speaker 1  0:03", "Jane Smith (Headteacher)  00:01:05".
-_HEADER = re.compile(
-    r"^\s*(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-&]+){0,5}?)"
-    r"(?:[ \t]*[(\[](?P<role>[^)\]\n]{1,80})[)\]])?[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$"
-)
+_HEADER = re.compile(r"^\s*" + _NAME + _ROLE + r"[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
 _TIMESTAMP_PREFIX = re.compile(r"^\s*\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*")
 _CUE_TIME = re.compile(r"^\s*(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}")
 #: Labels that open lines of minutes, policies and reports in ``Label: text`` form, never speakers.
@@ -63,20 +60,19 @@ class SpeakerResolver:
         return self.known[key]
 
 
-def _turn_match(line: str) -> re.Match[str] | None:
-    m = _TURN.match(line)
-    if not m or m.group("name").casefold() in _NOT_NAMES:
-        return None
-    if len(m.group("name")) > 60:
-        return None
-    return m
-
-
-def _header_match(line: str) -> re.Match[str] | None:
-    m = _HEADER.match(line)
+def _speaker(m: re.Match[str] | None) -> re.Match[str] | None:
+    """The match, if what it took for a speaker's name can be one."""
     if not m or m.group("name").casefold() in _NOT_NAMES or len(m.group("name")) > 60:
         return None
     return m
+
+
+def _turn_match(line: str) -> re.Match[str] | None:
+    return _speaker(_TURN.match(line))
+
+
+def _header_match(line: str) -> re.Match[str] | None:
+    return _speaker(_HEADER.match(line))
 
 
 def looks_like_transcript(text: str) -> bool:
