@@ -181,6 +181,25 @@ def test_rules_terminator_ends_scope(compiled) -> None:  # type: ignore[no-untyp
     assert hit.modifiers == []
 
 
+SENTENCE_CASES = [
+    "No. Each school decides its own curriculum.",
+    "We plan to review it. Heads decide the curriculum!",
+    "It is not optional? Every academy uses the same MIS.",
+    "Heads decide the curriculum",
+    "Schools do not write their own curriculum.",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCE_CASES)
+def test_rules_a_segment_parsed_without_sentences_is_split_when_a_scope_needs_it(  # type: ignore[no-untyped-def]
+        compiled, text: str) -> None:
+    from spectrum.segment import parse_texts
+
+    span = next(parse_texts([text], compiled.nlp))
+    assert not span.doc.has_annotation("SENT_START")  # pre-segmented text skips the sentencizer
+    assert compiled.apply_one(span) == explain(compiled, text)
+
+
 # ---- negation scope: what a negation governs, and what it leaves alone ----
 
 NEGATION_CASES = [

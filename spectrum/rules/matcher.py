@@ -23,6 +23,8 @@ from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.pipeline import Sentencizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from spectrum.errors import RuleError
@@ -88,6 +90,10 @@ class CompiledRules:
         # boundaries as hashes of lower-case words, compared with Doc.to_array rows, not Token objects
         self.terminators = {t.lower_ for phrase in book.terminators for t in nlp.make_doc(phrase.lower())}
         self._terms = {nlp.vocab.strings.add(t) for t in self.terminators}
+        #: splits a Doc parsed without sentence boundaries when a scope needs them
+        split = nlp.get_pipe("sentencizer") if "sentencizer" in nlp.pipe_names else None
+        self._sentencize = split if isinstance(split, Sentencizer) else None
+        self._stops = frozenset(get_string_id(c) for c in self._sentencize.punct_chars) if self._sentencize else frozenset()
         self._breaks: dict[int, list[tuple[int, ...]]] = defaultdict(list)
         for phrase in book.clause_breaks:
             ids = tuple(nlp.vocab.strings.add(t.lower_) for t in nlp.make_doc(phrase))
@@ -220,7 +226,7 @@ class CompiledRules:
         for span in spans:
             key = id(span.doc)
             if key not in by_doc:
-                rows = _DocRows(span.doc)
+                rows = _DocRows(span.doc, self._sentencize, self._stops)
                 raws = sorted(set(self._raw(span.doc)))
                 by_doc = {key: (raws, [r.start for r in raws], rows)}  # spans arrive grouped by doc
             raws, starts, rows = by_doc[key]
@@ -252,9 +258,9 @@ class CompiledRules:
     def _segment(self, span: Span, raws: list[_Raw], rows: _DocRows | None = None) -> SegmentRules:
         if not raws:
             return SegmentRules()
-        rows = rows or _DocRows(span.doc)
+        rows = rows or _DocRows(span.doc, self._sentencize, self._stops)
         scope = _Scope(rows, self._terms, self._breaks)
-        base = rows.array.item(span.start, 2)  # character offset of the segment in its Doc
+        base = rows.array.item(span.start, 1)  # character offset of the segment in its Doc
         mods = self._mods
         found: list[_Raw] = []
         trigger_raws: list[_Raw] = []
@@ -327,10 +333,13 @@ class _DocRows:
     Values are taken from the array one at a time, or as a column when a scope needs one.
     """
 
-    _ATTRS = (LOWER, SENT_START, IDX, LENGTH)
+    _ATTRS = (LOWER, IDX, LENGTH)
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, sentencize: Sentencizer | None = None, stops: frozenset[int] = frozenset()) -> None:
         self.doc = doc
+        self._sentencize = sentencize
+        #: hashes of the characters after which ``sentencize`` may start a sentence
+        self._stops = stops
         self._array: np.ndarray | None = None
         self._boundaries: tuple[list[int], list[int]] | None = None
 
@@ -348,10 +357,20 @@ class _DocRows:
 
     @cached_property
     def sent_starts(self) -> list[int]:
-        """Positions where a sentence starts, after the first token."""
-        if len(self.doc) < 2:
+        """Positions where a sentence starts, after the first token.
+
+        Pre-segmented texts are parsed without the sentencizer (``segment.parse_texts``); few
+        segments ever ask where their sentences start, so those Docs are split here, on first use.
+        """
+        doc = self.doc
+        if len(doc) < 2:
             return []
-        return (np.flatnonzero(self.array[1:, 1] == 1) + 1).tolist()  # type: ignore[no-any-return]
+        if self._sentencize is not None and not doc.has_annotation("SENT_START"):
+            stops = self._stops
+            if not any(w in stops for w in self.lower[:-1]):
+                return []  # the sentencizer starts a sentence only after one of these
+            self._sentencize(doc)
+        return (np.flatnonzero(doc.to_array([SENT_START])[1:] == 1) + 1).tolist()  # type: ignore[no-any-return]
 
     def boundaries(self, terminators: set[int], clause_breaks: dict[int, list[tuple[int, ...]]]
                    ) -> tuple[list[int], list[int]]:
@@ -368,7 +387,7 @@ class _DocRows:
     def chars(self, start: int, end: int) -> tuple[int, int]:
         """Character offsets of tokens ``start:end`` in the Doc."""
         item = self.array.item
-        return item(start, 2), item(end - 1, 2) + item(end - 1, 3)
+        return item(start, 1), item(end - 1, 1) + item(end - 1, 2)
 
     @cached_property
     def source(self) -> str:
