@@ -95,6 +95,23 @@ def test_ingest_exported_transcript_with_header_lines(tmp_path: Path) -> None:
     assert {t.speaker: t.role for t in doc.turns} == {"Speaker 1": "interviewer", "Dana Okoro": "headteacher"}
 
 
+def test_ingest_transcript_with_the_time_in_brackets_after_the_name(tmp_path: Path) -> None:
+    # Transcription services write "Name (00:01:05):"; the brackets hold the time, not a role.
+    path = tmp_path / "interview.txt"
+    path.write_text(
+        "Interviewer (00:00:01):\nHow is the curriculum decided across your schools?\n\n"
+        "Respondent (00:00:09):\nWe all teach the same units.\n\n"
+        "Interviewer (00:00:30):\nAnd assessment?\n\n"
+        "Deputy Head (01:02:33.5): Each school picks its own tests.\n",
+        encoding="utf-8",
+    )
+    doc = next(read(path))
+    assert [(t.speaker, t.role, t.timestamp) for t in doc.turns] == [
+        ("Interviewer", "interviewer", "00:00:01"), ("Respondent", "unknown", "00:00:09"),
+        ("Interviewer", "interviewer", "00:00:30"), ("Deputy Head", "headteacher", "01:02:33.5"),
+    ]
+
+
 def _roles(path: Path, text: str) -> dict[str, str]:
     """Each speaker's role in the transcript ``text`` written to ``path``."""
     path.write_text(text, encoding="utf-8")

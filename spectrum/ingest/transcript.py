@@ -27,6 +27,7 @@ _TURN = re.compile(r"^\s*(?:\*\*)?" + _NAME + _ROLE + r"(?:\*\*)?[ \t]*:[ \t]*(?
 #: A turn header alone on its line, its text on the lines below, as recording tools export
 #: transcripts: "Speaker 1  0:03", "Jane Smith (Headteacher)  00:01:05".
 _HEADER = re.compile(r"^\s*" + _NAME + _ROLE + r"[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?")
 _TIMESTAMP_PREFIX = re.compile(r"^\s*\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*")
 _CUE_TIME = re.compile(r"^\s*(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}")
 #: Labels that open lines of minutes, policies and reports in ``Label: text`` form, never speakers.
@@ -65,6 +66,13 @@ def _speaker(m: re.Match[str] | None) -> re.Match[str] | None:
     if not m or m.group("name").casefold() in _NOT_NAMES or len(m.group("name")) > 60:
         return None
     return m
+
+
+def _label_or_time(bracketed: str | None) -> tuple[str | None, str | None]:
+    """What a speaker's brackets hold: a role label, or the turn's time ("Speaker 1 (00:01:05):")."""
+    if bracketed and _TIME.fullmatch(bracketed.strip()):
+        return None, bracketed.strip()
+    return bracketed, None
 
 
 def _turn_match(line: str) -> re.Match[str] | None:
@@ -121,7 +129,8 @@ def read_plain_transcript(
         if m:
             flush()
             name = m.group("name").strip()
-            current = (name, resolver.resolve(name, m.group("role")), ts_match.group("ts") if ts_match else None)
+            label, stamp = _label_or_time(m.group("role"))
+            current = (name, resolver.resolve(name, label), ts_match.group("ts") if ts_match else stamp)
             buf.append(m.group("text"))
         elif current is None:
             if line.strip() and not builder.sections:
