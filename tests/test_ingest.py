@@ -457,6 +457,21 @@ def test_clean_text_shortens_punctuation_runs_so_tokenising_is_fast() -> None:
     assert time.perf_counter() - start < 1
 
 
+def test_clean_text_spells_out_ligatures_and_drops_soft_hyphens() -> None:
+    # Typeset PDFs give "fi" and "fl" as single characters; rules and features need the letters.
+    assert clean_text("The \ufb01nance team is \ufb02exible and e\u00adffective.") == \
+        "The finance team is flexible and effective."
+
+
+def test_pdf_word_split_at_a_hyphen_across_lines_is_rejoined(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "strategy.pdf", [
+        "Our assessment calendar is trust-\nwide, and every academy follows the same three\nwindows each year.",
+    ])
+    doc = next(read(pdf))
+    assert doc.text[doc.paragraphs[0][0]:doc.paragraphs[0][1]] == \
+        "Our assessment calendar is trust-wide, and every academy follows the same three windows each year."
+
+
 # ---- property tests: readers return documents or raise IngestError, nothing else ----
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -14,11 +14,15 @@ _PUNCT_RUN = re.compile(r"[^\w\s]{8,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _LONG_TOKEN = re.compile(r"\S{300,}")
+#: Typeset PDFs (annual reports, printed strategies) give "ﬁnance" and "ﬂexible" as one ligature
+#: character, which no rule or word feature would then match; soft hyphens are invisible breaks.
+_TYPESETTING = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                              "\ufb05": "st", "\ufb06": "st", "\u00ad": None})
 
 
 def clean_text(text: str) -> str:
-    """Return ``text`` safe to tokenise: NFC, no control characters, short punctuation runs."""
-    text = unicodedata.normalize("NFC", text)
+    """Return ``text`` safe to tokenise: NFC, ligatures spelt out, no controls or soft hyphens, short punctuation runs."""
+    text = unicodedata.normalize("NFC", text).translate(_TYPESETTING)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub(" ", text)
     text = _PUNCT_RUN.sub(lambda m: m.group(0)[:3], text)

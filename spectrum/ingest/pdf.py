@@ -22,6 +22,7 @@ from spectrum.ingest.builder import DocumentBuilder
 
 _PAGE_FURNITURE = re.compile(r"^\s*(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?\s*$", re.I)
 _DIGITS = re.compile(r"\d+")
+_BROKEN_WORD = re.compile(r"[a-z]-$")
 #: Lines this close to the top or bottom of a page may be running headers or footers.
 EDGE_LINES = 2
 #: A line is furniture when it sits at the edge of at least this share of pages (and 3 pages).
@@ -42,7 +43,10 @@ def _paragraphs(page_text: str) -> list[str]:
                 paras.append(" ".join(current))
                 current = []
             continue
-        current.append(stripped)
+        if current and _BROKEN_WORD.search(current[-1]) and stripped[:1].islower():
+            current[-1] += stripped  # "trust-" + "wide": a word the line break split at its hyphen
+        else:
+            current.append(stripped)
         if stripped.endswith((".", "?", "!", ":")) and len(stripped) < 60:
             paras.append(" ".join(current))
             current = []
