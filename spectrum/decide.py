@@ -79,3 +79,17 @@ def decide(
 
 def _fmt(votes: Mapping[str, float]) -> str:
     return ", ".join(f"{k} {v:.1f}" for k, v in sorted(votes.items(), key=lambda kv: -kv[1]))
+
+
+def detected_challenges(votes: Mapping[str, float], probs: Mapping[str, float] | None,
+                        thresholds: Mapping[str, float]) -> list[str]:
+    """Challenges a passage shows: a rule cue names it, or its detector is at least at its threshold.
+
+    Measured on dev, the challenge rules are precise (0.7-1.0) but find a sixth to a third of the
+    passages annotators flag; the detectors, trained on the corpus, find most of them. Either is
+    enough, so a rule cue still counts where the detector is unsure.
+    """
+    found = {k for k, w in votes.items() if w > 0}
+    if probs:
+        found |= {k for k, p in probs.items() if p >= thresholds.get(k, 0.5)}
+    return sorted(found)

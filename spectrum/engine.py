@@ -16,7 +16,7 @@ from spacy.tokens import Span
 
 from spectrum import __version__
 from spectrum.collector import collector_paused, settle_heap
-from spectrum.decide import SCORE_DECIMALS, decide
+from spectrum.decide import SCORE_DECIMALS, decide, detected_challenges
 from spectrum.features import feature_rows
 from spectrum.model import AXES, TrainedModel, default_model_path, load_model
 from spectrum.models import Classification, Document, EngineInfo, FileProblem, Segment, TrustReport
@@ -77,12 +77,16 @@ class Engine:
     def _classify(self, spans: Sequence[Span], segments: Sequence[Segment],
                   found: Sequence[SegmentRules]) -> list[Classification]:
         probs: dict[str, list[dict[str, float]] | None] = dict.fromkeys(AXES)
+        flagged: list[dict[str, float]] | None = None
         if self.model is not None:
             rows = feature_rows(spans, found, text=False)
             shared: dict[tuple[Any, ...], Any] = {}
             for axis in AXES:
                 if axis in self.model.pipelines:
                     probs[axis] = self.model.predict_proba(axis, rows, shared, spans, SCORE_DECIMALS)
+            if self.model.challenges:
+                flagged = self.model.predict_challenges(rows, shared, spans, SCORE_DECIMALS)
+        challenge_thresholds = self.model.challenge_thresholds if self.model is not None else {}
         thresholds = self.thresholds()
         out: list[Classification] = []
         for i, (segment, rules_found) in enumerate(zip(segments, found, strict=True)):
@@ -98,7 +102,7 @@ class Engine:
                     abstain_label=None if axis == "domain" else "none",
                 )
             context = [c for c in _CONTEXT_ORDER if c in rules_found.context] or ["current"]
-            challenges = sorted(k for k, w in v["challenge"].items() if w > 0)
+            challenges = detected_challenges(v["challenge"], flagged[i] if flagged else None, challenge_thresholds)
             out.append(Classification(
                 segment=segment,
                 spectrum=decisions["spectrum"],

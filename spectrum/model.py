@@ -31,7 +31,7 @@ from sklearn.pipeline import Pipeline
 from spacy.tokens import Span
 
 from spectrum.errors import ModelError
-from spectrum.vocab import APPROACH_LABELS, DOMAINS, SPECTRUM_LABELS
+from spectrum.vocab import APPROACH_LABELS, CHALLENGES, DOMAINS, SPECTRUM_LABELS
 
 AXES: dict[str, tuple[str, ...]] = {"spectrum": SPECTRUM_LABELS, "approach": APPROACH_LABELS, "domain": DOMAINS}
 SEED = 13
@@ -98,11 +98,39 @@ class TrainedModel:
 
     pipelines: dict[str, Pipeline]
     card: dict[str, Any] = field(default_factory=dict)
+    #: one yes/no detector per challenge (models made before these existed have none)
+    challenges: dict[str, Pipeline] = field(default_factory=dict)
 
     @property
     def thresholds(self) -> dict[str, float]:
         """Abstention threshold per axis, tuned on dev."""
         return {k: float(v) for k, v in self.card.get("thresholds", {}).items()}
+
+    @property
+    def challenge_thresholds(self) -> dict[str, float]:
+        """Probability at which each challenge detector flags a passage, tuned on dev."""
+        return {k: float(v) for k, v in self.card.get("challenge_thresholds", {}).items()}
+
+    def predict_challenges(self, rows: NDArray[np.object_], cache: dict[tuple[Any, ...], Any] | None = None,
+                           spans: Sequence[Span] | None = None, decimals: int | None = None) -> list[dict[str, float]]:
+        """Each row's probability of showing each challenge there is a detector for.
+
+        The detectors read the same hashed matrices as the axes (``cache``), so they add a linear
+        model each, not another pass over the text.
+        """
+        out: list[dict[str, float]] = [{} for _ in range(len(rows))]
+        for challenge, pipe in self.challenges.items():
+            if cache is None and spans is None:
+                probs = pipe.predict_proba(rows)
+            else:
+                features = _features(pipe.named_steps["features"], rows, {} if cache is None else cache, spans)
+                probs = pipe.named_steps["clf"].predict_proba(features)
+            column = probs[:, [str(c) for c in pipe.classes_].index("True")]
+            if decimals is not None:
+                column = np.round(column, decimals)
+            for row, p in zip(out, column.tolist(), strict=True):
+                row[challenge] = p
+        return out
 
     def predict_proba(self, axis: str, rows: NDArray[np.object_],
                       cache: dict[tuple[Any, ...], Any] | None = None,
@@ -181,8 +209,8 @@ def save_model(model: TrainedModel, path: Path) -> None:
     import skops.io as sio
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump({"format": FORMAT_VERSION, "pipelines": model.pipelines}, path, compression=zipfile.ZIP_DEFLATED,
-             compresslevel=9)
+    sio.dump({"format": FORMAT_VERSION, "pipelines": model.pipelines, "challenges": model.challenges}, path,
+             compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     card_path(path).write_text(json.dumps(model.card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -215,6 +243,10 @@ def load_model(path: Path | None = None) -> TrainedModel:
         unknown = [str(c) for c in getattr(pipe, "classes_", []) if str(c) not in AXES[axis]]
         if unknown:
             raise ModelError(f"unknown label(s) {unknown} for axis {axis} in model", path)
+    challenges = obj.get("challenges") or {}
+    for challenge, pipe in challenges.items() if isinstance(challenges, dict) else [("challenges", None)]:
+        if challenge not in CHALLENGES or sorted(str(c) for c in getattr(pipe, "classes_", [])) != ["False", "True"]:
+            raise ModelError(f"unknown challenge detector {challenge!r} in model", path)
     card: dict[str, Any] = {}
     cp = card_path(path)
     if cp.is_file():
@@ -225,7 +257,10 @@ def load_model(path: Path | None = None) -> TrainedModel:
         for axis, value in card.get("thresholds", {}).items():
             if axis not in AXES or not isinstance(value, int | float):
                 raise ModelError(f"bad threshold entry {axis!r}: {value!r}", cp)
-    return TrainedModel(pipelines, card)
+        for challenge, value in card.get("challenge_thresholds", {}).items():
+            if challenge not in CHALLENGES or not isinstance(value, int | float):
+                raise ModelError(f"bad challenge threshold entry {challenge!r}: {value!r}", cp)
+    return TrainedModel(pipelines, card, challenges)
 
 
 def environment() -> dict[str, str]:

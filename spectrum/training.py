@@ -27,6 +27,7 @@ from spectrum.model import AXES, SEED, Hyper, TrainedModel, build_pipeline, envi
 from spectrum.nlp import make_nlp
 from spectrum.rules import CompiledRules, compile_rules
 from spectrum.rules.votes import votes as rule_votes
+from spectrum.vocab import CHALLENGES
 
 #: Regularisation at the middle rule weight and rule weight at the middle C (five settings rather
 #: than the full product, to keep training within minutes on two cores); the model card records
@@ -48,6 +49,9 @@ GRID = [Hyper("logreg", C, 1.0) for C in (1.0, 4.0, 16.0)] + [Hyper("logreg", 4.
 #: evidence and can still veto an unsure model in ``decide``.
 RULE_FEATURES = {"spectrum": True, "approach": False, "domain": True}
 THRESHOLDS = [round(x, 2) for x in np.arange(0.0, 0.76, 0.05)]  # 0: never abstain on probability alone
+#: Challenge detectors: one setting for all six (the spectrum axis's), thresholds tuned on dev.
+CHALLENGE_HYPER = Hyper("logreg", 4.0, 0.5)
+CHALLENGE_THRESHOLDS = [round(x, 2) for x in np.arange(0.1, 0.91, 0.05)]
 #: Dev macro-F1 an abstention threshold may give up for abstaining more (see ``tune_threshold``).
 THRESHOLD_TOLERANCE = 0.005
 Log = Callable[[str], None]
@@ -143,6 +147,59 @@ def tune_threshold(axis: str, probs: list[dict[str, float]], data: Prepared) -> 
     return max((t, f) for t, f in curve if f >= best - THRESHOLD_TOLERANCE - 1e-9)
 
 
+def challenge_gold(data: Prepared, challenge: str) -> NDArray[np.bool_]:
+    """Whether annotators flagged each row with ``challenge``."""
+    return np.array([challenge in s.challenges for s in data.segments])
+
+
+def challenge_probs(pipe: Any, rows: NDArray[np.object_]) -> NDArray[np.float64]:
+    """A detector's probabilities, rounded as the engine rounds them."""
+    return np.round(pipe.predict_proba(rows)[:, [str(c) for c in pipe.classes_].index("True")], SCORE_DECIMALS)
+
+
+def flagged(data: Prepared, challenge: str, probs: NDArray[np.float64] | None, threshold: float) -> NDArray[np.bool_]:
+    """Rows the engine flags: a rule cue, or the detector at ``threshold`` (``detected_challenges``)."""
+    rules = np.array([v["challenge"].get(challenge, 0.0) > 0 for v in data.votes])
+    return rules if probs is None else rules | (probs >= threshold)
+
+
+def challenge_scores(gold: NDArray[np.bool_], pred: NDArray[np.bool_]) -> dict[str, float]:
+    """Precision, recall and F1 of flagging one challenge."""
+    p, r, f, _ = precision_recall_fscore_support(gold, pred, average="binary", zero_division=0)
+    return {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(gold.sum())}
+
+
+def tune_challenge_threshold(challenge: str, probs: NDArray[np.float64], data: Prepared) -> tuple[float, float]:
+    """The highest threshold within ``THRESHOLD_TOLERANCE`` of the best dev F1, as ``tune_threshold``."""
+    gold = challenge_gold(data, challenge)
+    curve = [(t, challenge_scores(gold, flagged(data, challenge, probs, t))["f1"]) for t in CHALLENGE_THRESHOLDS]
+    best = max(f for _, f in curve)
+    return max((t, f) for t, f in curve if f >= best - THRESHOLD_TOLERANCE - 1e-9)
+
+
+def train_challenges(tr: Prepared, dev: Prepared, test: Prepared, log: Log
+                     ) -> tuple[dict[str, Any], dict[str, float], dict[str, Any]]:
+    """A detector per challenge, its dev-tuned threshold, and dev and test scores beside rules alone."""
+    pipes: dict[str, Any] = {}
+    thresholds: dict[str, float] = {}
+    metrics: dict[str, Any] = {"dev": {}, "test": {}}
+    for challenge in CHALLENGES:
+        pipe = build_pipeline(CHALLENGE_HYPER)
+        pipe.fit(tr.rows, challenge_gold(tr, challenge))
+        t, _ = tune_challenge_threshold(challenge, challenge_probs(pipe, dev.rows), dev)
+        pipes[challenge], thresholds[challenge] = pipe, t
+        for name, data in (("dev", dev), ("test", test)):
+            gold = challenge_gold(data, challenge)
+            metrics[name][challenge] = {
+                "engine": challenge_scores(gold, flagged(data, challenge, challenge_probs(pipe, data.rows), t)),
+                "rules_only": challenge_scores(gold, flagged(data, challenge, None, t)),
+            }
+        d, te = metrics["dev"][challenge], metrics["test"][challenge]
+        log(f"  challenge {challenge}: threshold {t}; dev F1 {d['engine']['f1']:.3f} (rules alone "
+            f"{d['rules_only']['f1']:.3f}), test F1 {te['engine']['f1']:.3f} (rules alone {te['rules_only']['f1']:.3f})")
+    return pipes, thresholds, metrics
+
+
 def axis_grid(axis: str, grid: Sequence[Hyper]) -> list[Hyper]:
     """The grid for one axis, with that axis's rule-feature setting.
 
@@ -194,6 +251,7 @@ def train(corpus: Path | None = None, log: Log = print, grid: Sequence[Hyper] = 
         test_metrics[axis] = scores(test.gold[axis], decided_labels(axis, test_probs, test.votes, t), AXES[axis])
         log(f"{axis}: chose {_describe(h)} threshold={t}; "
             f"dev macro-F1 {f:.3f}, test macro-F1 {test_metrics[axis]['macro_f1']:.3f}")
+    detectors, challenge_thresholds, challenge_metrics = train_challenges(tr, dev, test, log)
     card = {
         "corpus_hash": corpus_hash(segments),
         "rules_hash": rules.book.digest,
@@ -201,12 +259,16 @@ def train(corpus: Path | None = None, log: Log = print, grid: Sequence[Hyper] = 
         "labels": {axis: list(labels) for axis, labels in AXES.items()},
         "hyperparameters": chosen,
         "thresholds": thresholds,
+        "challenge_detectors": {"kind": CHALLENGE_HYPER.kind, "C": CHALLENGE_HYPER.C,
+                                "rule_weight": CHALLENGE_HYPER.rule_weight},
+        "challenge_thresholds": challenge_thresholds,
         "seed": SEED,
         "environment": environment(),
         "metrics": {"dev": _summary(dev_metrics), "test": _summary(test_metrics)},
+        "challenge_metrics": challenge_metrics,
         "training_seconds": round(time.perf_counter() - started, 1),
     }
-    return TrainedModel(pipelines, card)
+    return TrainedModel(pipelines, card, detectors)
 
 
 def _describe(h: Hyper) -> str:
@@ -265,6 +327,16 @@ def evaluate(model: TrainedModel, split: str = "test", corpus: Path | None = Non
             if g != p:
                 out["examples"].append({"axis": axis, "gold": g, "pred": p, "text": ev.segments[i].text,
                                         "id": ev.segments[i].id})
+    detectors = model.predict_challenges(ev.rows, decimals=SCORE_DECIMALS) if model.challenges else None
+    out["challenges"] = {}
+    for challenge in CHALLENGES:
+        gold_flags = challenge_gold(ev, challenge)
+        probs_c = np.array([row.get(challenge, 0.0) for row in detectors]) if detectors else None
+        out["challenges"][challenge] = {
+            "engine": challenge_scores(gold_flags, flagged(ev, challenge, probs_c,
+                                                           model.challenge_thresholds.get(challenge, 0.5))),
+            "rules_only": challenge_scores(gold_flags, flagged(ev, challenge, None, 0.5)),
+        }
     return out
 
 
@@ -293,7 +365,11 @@ def _no_votes() -> dict[str, dict[str, float]]:
 
 
 def held_out(model: TrainedModel, by: str, corpus: Path | None = None, log: Log = print) -> dict[str, Any]:
-    """Leave one group (``batch`` or ``register``) out at a time: train on the rest, test on it."""
+    """Leave one group (``batch`` or ``register``) out at a time: train on the rest, test on it.
+
+    Each axis reports macro-F1; challenges report the mean over the six challenges of the F1 of
+    flagging each, for the engine (rule cue or detector) and for the rule cues alone.
+    """
     segments = load_segments(corpus)
     rules = compile_rules(make_nlp())
     data = prepare(segments, rules)
@@ -309,10 +385,22 @@ def held_out(model: TrainedModel, by: str, corpus: Path | None = None, log: Log 
             pipe = fit_axis(tr, axis, hyper_from_card(model, axis))
             pred = decided_labels(axis, _probs(pipe, axis, te.rows), te.votes, model.thresholds.get(axis, 0.5))
             results[g][axis] = scores(list(te.gold[axis]), pred, AXES[axis])["macro_f1"]
-        log(f"  held out {by} {g} (n={len(test_idx)}): " + ", ".join(f"{a} {results[g][a]:.3f}" for a in AXES))
+        if model.challenges:
+            engine_f1, rules_f1 = [], []
+            for challenge in CHALLENGES:
+                gold = challenge_gold(te, challenge)
+                detector = build_pipeline(CHALLENGE_HYPER).fit(tr.rows, challenge_gold(tr, challenge))
+                t = model.challenge_thresholds.get(challenge, 0.5)
+                engine_f1.append(challenge_scores(gold, flagged(te, challenge, challenge_probs(detector, te.rows), t))["f1"])
+                rules_f1.append(challenge_scores(gold, flagged(te, challenge, None, t))["f1"])
+            results[g]["challenges"] = float(np.mean(engine_f1))
+            results[g]["challenges (rules only)"] = float(np.mean(rules_f1))
+        columns = [k for k in results[g] if k != "n"]
+        log(f"  held out {by} {g} (n={len(test_idx)}): " + ", ".join(f"{a} {results[g][a]:.3f}" for a in columns))
+    columns = [k for k in next(iter(results.values())) if k != "n"]
     summary = {axis: {"mean": float(np.mean([r[axis] for r in results.values()])),
                       "worst": float(min(r[axis] for r in results.values())),
-                      "worst_group": min(results, key=lambda g: results[g][axis])} for axis in AXES}
+                      "worst_group": min(results, key=lambda g: results[g][axis])} for axis in columns}
     return {"by": by, "groups": results, "summary": summary}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spectrum.decide import decide, rule_label
+from spectrum.decide import decide, detected_challenges, rule_label
 
 LABELS = ("standardised", "aligned", "autonomous", "none")
 
@@ -56,3 +56,11 @@ def test_decide_always_returns_a_known_label(p: list[float], v: list[float], t: 
     total = sum(p) or 1.0
     d = decide("spectrum", dict(zip(LABELS, [x / total for x in p], strict=True)), dict(zip(LABELS, v, strict=True)), t)
     assert d.label in LABELS and d.explanation
+
+
+def test_challenges_are_flagged_by_a_rule_cue_or_a_detector_at_its_threshold() -> None:
+    rules = {"expertise_locked_in": 0.0, "reinventing_the_wheel": 1.5, "weak_systems_succession": 0.0}
+    detectors = {"expertise_locked_in": 0.81, "reinventing_the_wheel": 0.02, "weak_systems_succession": 0.49}
+    thresholds = {"expertise_locked_in": 0.8, "weak_systems_succession": 0.5}
+    assert detected_challenges(rules, detectors, thresholds) == ["expertise_locked_in", "reinventing_the_wheel"]
+    assert detected_challenges(rules, None, thresholds) == ["reinventing_the_wheel"]  # a model without detectors

@@ -13,6 +13,7 @@ from spectrum.errors import ModelError
 from spectrum.model import AXES, Hyper, build_pipeline, card_path, default_model_path, load_model
 from spectrum.nlp import make_nlp
 from spectrum.rules import compile_rules
+from spectrum.vocab import CHALLENGES
 
 
 def test_model_shipped_model_matches_corpus_and_rules() -> None:
@@ -27,6 +28,7 @@ def test_model_card_records_what_a_reader_needs() -> None:
     for key in ("corpus_hash", "rules_hash", "splits", "hyperparameters", "thresholds", "environment", "metrics", "seed"):
         assert key in card
     assert set(card["metrics"]["dev"]) == set(AXES)
+    assert set(card["challenge_metrics"]["dev"]) == set(card["challenge_thresholds"]) == set(CHALLENGES)
 
 
 def test_model_loads_and_predicts_known_labels() -> None:
@@ -63,6 +65,26 @@ def test_model_rejects_unknown_labels(tmp_path: Path) -> None:
     sio.dump({"format": 1, "pipelines": {"spectrum": clf}}, path)
     with pytest.raises(ModelError, match="unknown label"):
         load_model(path)
+
+
+def test_model_rejects_an_unknown_challenge_detector(tmp_path: Path) -> None:
+    import skops.io as sio
+    from sklearn.dummy import DummyClassifier
+
+    detector = DummyClassifier().fit([[0], [1]], [False, True])
+    path = tmp_path / "odd.skops"
+    sio.dump({"format": 1, "pipelines": {}, "challenges": {"toxic_culture": detector}}, path)
+    with pytest.raises(ModelError, match="unknown challenge detector 'toxic_culture'"):
+        load_model(path)
+
+
+def test_model_detects_challenges_with_a_probability_for_each() -> None:
+    model = load_model()
+    rows = np.empty((1, 3), dtype=object)
+    rows[0] = ["the strong practice stay in one school", "the strong practice stays in one school", {}]
+    [p] = model.predict_challenges(rows)
+    assert set(p) == set(model.challenges) == set(model.challenge_thresholds) == set(CHALLENGES)
+    assert all(0.0 <= v <= 1.0 for v in p.values())
 
 
 def test_model_missing_file(tmp_path: Path) -> None:

@@ -146,15 +146,20 @@ def test_report_is_deterministic(engine: Engine) -> None:
 
 def _item(text: str, *, doc: str, kind: str = "interview", spectrum: str = "none", confidence: float = 0.9,
           domain: str = "assessment", speaker: str | None = None, role: str | None = None,
-          approach: str = "none", context: tuple[str, ...] = ("current",), challenges: tuple[str, ...] = ()) -> Item:
+          approach: str = "none", context: tuple[str, ...] = ("current",), challenges: tuple[str, ...] = (),
+          detected: tuple[str, ...] = ()) -> Item:
+    """A classified passage; ``challenges`` are named by rule cues, ``detected`` only by a detector."""
     seg = Segment(id=f"{doc}:{text}", document_id=doc, index=0, text=text, start=0, end=len(text),
                   speaker=speaker, role=role, kind=kind)  # type: ignore[arg-type]
 
     def axis(label: str, p: float) -> AxisDecision:
         return AxisDecision(label=label, scores={label: p}, confidence=p)
 
+    cues = [RuleHit(rule_id=f"challenge.{ch}", family="test", axis="challenge", label=ch, weight=1.0, text=text,
+                    start=0, end=len(text)) for ch in challenges]
     c = Classification(segment=seg, spectrum=axis(spectrum, confidence), approach=axis(approach, confidence),
-                       domain=axis(domain, 0.9), context=list(context), challenges=list(challenges))  # type: ignore[arg-type]
+                       domain=axis(domain, 0.9), context=list(context), challenges=sorted({*challenges, *detected}),  # type: ignore[arg-type]
+                       evidence=cues)
     return Item(c, Document(id=doc, source=f"{doc}.txt", title=doc, kind=kind, text=text, format="txt"))  # type: ignore[arg-type]
 
 
@@ -310,6 +315,14 @@ def _no_plan(n: int) -> list[Item]:
 
 def _succession(items: list[Item]) -> list[Finding]:
     return [f for f in _findings(items) if f.challenge == "weak_systems_succession"]
+
+
+def test_challenges_findings_count_rule_cues_not_passages_only_a_detector_flagged() -> None:
+    flagged_only = [_item(f"the CEO signs it all {k}", doc=f"int{k}", speaker=f"Head {k}", role="headteacher",
+                          detected=("ceo_single_point_of_failure",)) for k in range(6)]
+    assert [f.challenge for f in _findings(flagged_only)] == []
+    [f] = [f for f in _findings(flagged_only + _ceo_dependence(3)) if f.challenge == "ceo_single_point_of_failure"]
+    assert (f.status, f.severity) == ("found", "medium")  # the three cue passages, not nine
 
 
 def test_challenges_ceo_dependence_counts_towards_succession_only_with_succession_cues() -> None:

@@ -33,6 +33,15 @@ def format_evaluation(result: dict[str, Any], worst: int = 10) -> str:
         for label, row in zip(labels, r["engine"]["confusion"], strict=True):
             lines.append(f"| {label} | " + " | ".join(str(x) for x in row) + " |")
         lines.append("")
+    if result.get("challenges"):
+        lines += ["### challenges", "",
+                  "Flagged when a rule cue names the challenge or its detector reaches its dev-tuned threshold.", "",
+                  "| challenge | precision | recall | F1 | support | baseline F1 (rules only) |", "|---|---|---|---|---|---|"]
+        for challenge, r in result["challenges"].items():
+            m = r["engine"]
+            lines.append(f"| {challenge} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} "
+                         f"| {r['rules_only']['f1']:.3f} |")
+        lines.append("")
     pairs: dict[tuple[str, str, str], list[str]] = {}
     for ex in result["examples"]:
         pairs.setdefault((ex["axis"], ex["gold"], ex["pred"]), []).append(ex["text"])
