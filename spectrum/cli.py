@@ -195,7 +195,8 @@ def classify(input_path: str, fmt: str, strict: bool, batch_size: int, rules_dir
                 row = {
                     "id": c.segment.id, "text": c.segment.text, "spectrum": c.spectrum.label,
                     "approach": c.approach.label, "domain": c.domain.label,
-                    "scores": {"spectrum": c.spectrum.scores, "approach": c.approach.scores, "domain": c.domain.scores},
+                    "scores": {"spectrum": c.spectrum.scores, "approach": c.approach.scores, "domain": c.domain.scores,
+                               "challenges": c.challenge_scores},
                     "context": c.context, "challenges": c.challenges,
                     "evidence": [h.model_dump(mode="json") for h in c.evidence],
                     "explanation": {"spectrum": c.spectrum.explanation, "approach": c.approach.explanation},

@@ -110,6 +110,7 @@ class Engine:
                 domain=decisions["domain"],
                 context=context,  # type: ignore[arg-type]
                 challenges=challenges,  # type: ignore[arg-type]
+                challenge_scores=flagged[i] if flagged else {},  # type: ignore[arg-type]
                 evidence=[*rules_found.hits, *rules_found.triggers],
             ))
         return out

@@ -121,6 +121,8 @@ class Classification(Frozen):
     domain: AxisDecision
     context: list[ContextEffect]
     challenges: list[Challenge] = Field(default_factory=list)
+    #: each challenge detector's probability (empty without detectors), so a flag can be weighed
+    challenge_scores: dict[Challenge, float] = Field(default_factory=dict)
     evidence: list[RuleHit] = Field(default_factory=list)
 
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from spectrum.cli import cli
+from spectrum.vocab import CHALLENGES
 
 
 def commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -63,8 +64,10 @@ def test_cli_classify_rows_in_order_and_bad_rows_reported(tmp_path: Path) -> Non
     assert result.exit_code == 0
     rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [r["id"] for r in rows] == ["a", "c", "e"]
-    for key in ("spectrum", "approach", "domain", "scores", "context", "evidence"):
+    for key in ("spectrum", "approach", "domain", "scores", "context", "challenges", "evidence"):
         assert key in rows[0]
+    assert set(rows[0]["scores"]) == {"spectrum", "approach", "domain", "challenges"}
+    assert set(rows[0]["scores"]["challenges"]) == set(CHALLENGES)
     assert "line 2: invalid JSON" in result.stderr and "line 5: missing or bad text key" in result.stderr
 
 

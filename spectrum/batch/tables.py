@@ -24,7 +24,7 @@ from spectrum.models import (
     Segment,
     Turn,
 )
-from spectrum.vocab import APPROACH_LABELS, DOMAINS, SPECTRUM_LABELS
+from spectrum.vocab import APPROACH_LABELS, CHALLENGES, DOMAINS, SPECTRUM_LABELS
 
 AXIS_LABELS: dict[str, tuple[str, ...]] = {
     "spectrum": SPECTRUM_LABELS, "approach": APPROACH_LABELS, "domain": DOMAINS,
@@ -39,6 +39,10 @@ def _col(label: str) -> str:
 PROB_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     axis: tuple((label, f"p_{axis}_{_col(label)}") for label in labels) for axis, labels in AXIS_LABELS.items()
 }
+
+
+#: Probability column of each challenge detector.
+CHALLENGE_COLUMNS: tuple[tuple[str, str], ...] = tuple((c, f"p_challenge_{c}") for c in CHALLENGES)
 
 
 def _string_fields(names: Iterable[str]) -> list[pa.Field]:
@@ -63,7 +67,9 @@ def segments_schema(extra: Sequence[str]) -> pa.Schema:
         fields += [pa.field(axis, pa.string()), pa.field(f"{axis}_confidence", pa.float64()),
                    pa.field(f"{axis}_abstained", pa.bool_())]
         fields += [pa.field(column, pa.float64()) for _, column in columns]
-    fields += _string_fields(["context", "challenges", "rules", "rule_hits"])
+    fields += _string_fields(["context", "challenges"])
+    fields += [pa.field(column, pa.float64()) for _, column in CHALLENGE_COLUMNS]
+    fields += _string_fields(["rules", "rule_hits"])
     return pa.schema(fields)
 
 
@@ -115,6 +121,8 @@ def segment_row(base: dict[str, Any], c: Classification) -> dict[str, Any]:
             row[column] = d.scores.get(label)
     row["context"] = ";".join(c.context)
     row["challenges"] = ";".join(c.challenges)
+    for challenge, column in CHALLENGE_COLUMNS:
+        row[column] = c.challenge_scores.get(challenge)  # type: ignore[call-overload]  # keys are Challenge literals
     row["rules"] = ";".join(sorted({h.rule_id for h in c.evidence if h.axis != "context"}))
     row["rule_hits"] = json.dumps([h.model_dump(mode="json") for h in c.evidence], ensure_ascii=False)
     return row
@@ -150,8 +158,10 @@ def classification_from_row(row: dict[str, Any]) -> Classification:
         decisions[axis] = AxisDecision(label=row[axis], scores=scores, confidence=row[f"{axis}_confidence"],
                                        abstained=row[f"{axis}_abstained"])
     split = lambda v: [x for x in (v or "").split(";") if x]
+    flags = {c: row[column] for c, column in CHALLENGE_COLUMNS if row.get(column) is not None}
     return Classification(segment=segment, context=split(row["context"]), challenges=split(row["challenges"]),
-                          evidence=[RuleHit(**h) for h in json.loads(row["rule_hits"] or "[]")], **decisions)
+                          challenge_scores=flags, evidence=[RuleHit(**h) for h in json.loads(row["rule_hits"] or "[]")],
+                          **decisions)
 
 
 def document_from_row(row: dict[str, Any]) -> Document:
