@@ -120,11 +120,7 @@ class TrainedModel:
         """
         out: list[dict[str, float]] = [{} for _ in range(len(rows))]
         for challenge, pipe in self.challenges.items():
-            if cache is None and spans is None:
-                probs = pipe.predict_proba(rows)
-            else:
-                features = _features(pipe.named_steps["features"], rows, {} if cache is None else cache, spans)
-                probs = pipe.named_steps["clf"].predict_proba(features)
+            probs = _pipe_proba(pipe, rows, cache, spans)
             column = probs[:, [str(c) for c in pipe.classes_].index("True")]
             if decimals is not None:
                 column = np.round(column, decimals)
@@ -143,11 +139,7 @@ class TrainedModel:
         instead of the text columns, which may then be left empty.
         """
         pipe = self.pipelines[axis]
-        if cache is None and spans is None:
-            probs = pipe.predict_proba(rows)
-        else:
-            features = _features(pipe.named_steps["features"], rows, {} if cache is None else cache, spans)
-            probs = pipe.named_steps["clf"].predict_proba(features)
+        probs = _pipe_proba(pipe, rows, cache, spans)
         classes = [str(c) for c in pipe.classes_]
         blank = dict.fromkeys(AXES[axis], 0.0)
         out = []
@@ -158,6 +150,15 @@ class TrainedModel:
             d.update(zip(classes, row, strict=True))
             out.append(d)
         return out
+
+
+def _pipe_proba(pipe: Pipeline, rows: NDArray[np.object_], cache: dict[tuple[Any, ...], Any] | None,
+                spans: Sequence[Span] | None) -> Any:
+    """``pipe.predict_proba(rows)``, from hashed matrices shared in ``cache`` or made from ``spans`` when given."""
+    if cache is None and spans is None:
+        return pipe.predict_proba(rows)
+    features = _features(pipe.named_steps["features"], rows, {} if cache is None else cache, spans)
+    return pipe.named_steps["clf"].predict_proba(features)
 
 
 def _features(features: ColumnTransformer, rows: NDArray[np.object_], cache: dict[tuple[Any, ...], Any],

@@ -153,8 +153,9 @@ def challenge_gold(data: Prepared, challenge: str) -> NDArray[np.bool_]:
 
 
 def challenge_probs(pipe: Any, rows: NDArray[np.object_]) -> NDArray[np.float64]:
-    """A detector's probabilities, rounded as the engine rounds them."""
-    return np.round(pipe.predict_proba(rows)[:, [str(c) for c in pipe.classes_].index("True")], SCORE_DECIMALS)
+    """A detector's probabilities, as the engine computes and rounds them."""
+    return np.array([p["detector"] for p in TrainedModel({}, {}, {"detector": pipe}).predict_challenges(
+        rows, decimals=SCORE_DECIMALS)])
 
 
 def flagged(data: Prepared, challenge: str, probs: NDArray[np.float64] | None, threshold: float) -> NDArray[np.bool_]:
