@@ -52,6 +52,8 @@ THRESHOLDS = [round(x, 2) for x in np.arange(0.0, 0.76, 0.05)]  # 0: never absta
 #: Challenge detectors: one setting for all six (the spectrum axis's), thresholds tuned on dev.
 CHALLENGE_HYPER = Hyper("logreg", 4.0, 0.5)
 CHALLENGE_THRESHOLDS = [round(x, 2) for x in np.arange(0.1, 0.91, 0.05)]
+#: Flagged passages a held-out group needs for a challenge's F1 to count in its mean.
+MIN_HELD_OUT_SUPPORT = 3
 #: Dev macro-F1 an abstention threshold may give up for abstaining more (see ``tune_threshold``).
 THRESHOLD_TOLERANCE = 0.005
 Log = Callable[[str], None]
@@ -368,15 +370,16 @@ def _no_votes() -> dict[str, dict[str, float]]:
 def held_out(model: TrainedModel, by: str, corpus: Path | None = None, log: Log = print) -> dict[str, Any]:
     """Leave one group (``batch`` or ``register``) out at a time: train on the rest, test on it.
 
-    Each axis reports macro-F1; challenges report the mean over the six challenges of the F1 of
-    flagging each, for the engine (rule cue or detector) and for the rule cues alone.
+    Each axis reports macro-F1; challenges report the mean, over the challenges flagged in at
+    least ``MIN_HELD_OUT_SUPPORT`` of the group's passages, of the F1 of flagging each, for the
+    engine (rule cue or detector) and for the rule cues alone; a group with none has no figure.
     """
     segments = load_segments(corpus)
     rules = compile_rules(make_nlp())
     data = prepare(segments, rules)
     key = (lambda s: s.batch) if by == "batch" else (lambda s: s.register_)
     groups = sorted({key(s) for s in segments})
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, float | None]] = {}
     for g in groups:
         test_idx = [i for i, s in enumerate(segments) if key(s) == g]
         train_idx = [i for i, s in enumerate(segments) if key(s) != g]
@@ -390,19 +393,33 @@ def held_out(model: TrainedModel, by: str, corpus: Path | None = None, log: Log 
             engine_f1, rules_f1 = [], []
             for challenge in CHALLENGES:
                 gold = challenge_gold(te, challenge)
+                if gold.sum() < MIN_HELD_OUT_SUPPORT:
+                    continue  # no F1 worth the name (a web page register has none at all)
                 detector = build_pipeline(CHALLENGE_HYPER).fit(tr.rows, challenge_gold(tr, challenge))
                 t = model.challenge_thresholds.get(challenge, 0.5)
                 engine_f1.append(challenge_scores(gold, flagged(te, challenge, challenge_probs(detector, te.rows), t))["f1"])
                 rules_f1.append(challenge_scores(gold, flagged(te, challenge, None, t))["f1"])
-            results[g]["challenges"] = float(np.mean(engine_f1))
-            results[g]["challenges (rules only)"] = float(np.mean(rules_f1))
+            results[g]["challenges"] = float(np.mean(engine_f1)) if engine_f1 else None
+            results[g]["challenges (rules only)"] = float(np.mean(rules_f1)) if rules_f1 else None
         columns = [k for k in results[g] if k != "n"]
-        log(f"  held out {by} {g} (n={len(test_idx)}): " + ", ".join(f"{a} {results[g][a]:.3f}" for a in columns))
-    columns = [k for k in next(iter(results.values())) if k != "n"]
-    summary = {axis: {"mean": float(np.mean([r[axis] for r in results.values()])),
-                      "worst": float(min(r[axis] for r in results.values())),
-                      "worst_group": min(results, key=lambda g: results[g][axis])} for axis in columns}
-    return {"by": by, "groups": results, "summary": summary}
+        log(f"  held out {by} {g} (n={len(test_idx)}): " + ", ".join(f"{a} {_figure(results[g][a])}" for a in columns))
+    return {"by": by, "groups": results, "summary": held_out_summary(results)}
+
+
+def held_out_summary(results: dict[str, dict[str, float | None]]) -> dict[str, dict[str, Any]]:
+    """Mean and worst group per column, over the groups that have a figure for it."""
+    summary: dict[str, dict[str, Any]] = {}
+    for column in [k for k in next(iter(results.values())) if k != "n"]:
+        measured = {g: v for g, r in results.items() if (v := r[column]) is not None}
+        if measured:
+            worst = min(measured, key=measured.__getitem__)
+            summary[column] = {"mean": float(np.mean(list(measured.values()))), "worst": measured[worst],
+                               "worst_group": worst}
+    return summary
+
+
+def _figure(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
 
 
 def cross_validate(model: TrainedModel, k: int, corpus: Path | None = None, log: Log = print) -> dict[str, Any]:

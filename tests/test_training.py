@@ -70,3 +70,17 @@ def test_paired_bootstrap_interval_excludes_zero_for_a_clear_win() -> None:
     gold = ["a", "b", "c"] * 40
     d = paired_bootstrap(gold, gold, ["a"] * len(gold), ["a", "b", "c"], rounds=200)
     assert d["low"] > 0.3 and d["low"] <= d["difference"] <= d["high"]
+
+
+def test_held_out_summary_leaves_out_groups_without_a_figure() -> None:
+    from spectrum.report.accuracy import format_held_out
+    from spectrum.training import held_out_summary
+
+    results: dict[str, dict[str, float | None]] = {
+        "policy": {"n": 10.0, "spectrum": 0.8, "challenges": 0.5},
+        "web_page": {"n": 12.0, "spectrum": 0.7, "challenges": None},  # no passage flagged with a challenge
+    }
+    summary = held_out_summary(results)
+    assert summary["challenges"] == {"mean": 0.5, "worst": 0.5, "worst_group": "policy"}
+    assert summary["spectrum"]["worst_group"] == "web_page"
+    assert "| web_page | 12 | 0.700 | – |" in format_held_out({"by": "register", "groups": results, "summary": summary})

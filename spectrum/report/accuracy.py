@@ -57,7 +57,8 @@ def format_held_out(result: dict[str, Any]) -> str:
     lines = [f"## Leave-one-{result['by']}-out", "", f"| {result['by']} | n | " + " | ".join(axes) + " |",
              "|---" * (len(axes) + 2) + "|"]
     for g, r in result["groups"].items():
-        lines.append(f"| {g} | {int(r['n'])} | " + " | ".join(f"{r[a]:.3f}" for a in axes) + " |")
+        lines.append(f"| {g} | {int(r['n'])} | " + " | ".join("–" if r[a] is None else f"{r[a]:.3f}"
+                                                             for a in axes) + " |")
     lines.append("| **mean** | | " + " | ".join(f"{result['summary'][a]['mean']:.3f}" for a in axes) + " |")
     lines.append("| **worst** | | " + " | ".join(
         f"{result['summary'][a]['worst']:.3f} ({result['summary'][a]['worst_group']})" for a in axes) + " |")
