@@ -112,7 +112,7 @@ def test_model_training_is_deterministic() -> None:
     assert np.array_equal(a, b)
 
 
-def test_model_sharing_hashed_features_across_axes_changes_no_probability() -> None:
+def test_model_sharing_features_across_axes_and_detectors_changes_no_probability() -> None:
     from spectrum.features import feature_rows
     from spectrum.segment import parse_texts
 
@@ -127,4 +127,9 @@ def test_model_sharing_hashed_features_across_axes_changes_no_probability() -> N
         alone = model.predict_proba(axis, rows)
         reused = model.predict_proba(axis, rows, shared)
         assert np.allclose([[p[k] for k in sorted(p)] for p in alone], [[p[k] for k in sorted(p)] for p in reused])
-    assert len(shared) == 2, "one lemma and one character matrix, computed once for all three axes"
+    # one lemma and one character matrix, their TF-IDF weightings and the rule features: computed
+    # once for all three axes (every pipeline fitted its weights on the same training rows)
+    assert len(shared) == 5
+    alone_flags = model.predict_challenges(rows)
+    assert model.predict_challenges(rows, shared) == alone_flags
+    assert len(shared) == 5, "the six detectors reuse what the axes computed"
