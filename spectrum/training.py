@@ -25,6 +25,7 @@ from spectrum.decide import SCORE_DECIMALS, decide, rule_label
 from spectrum.features import feature_rows
 from spectrum.model import AXES, SEED, Hyper, TrainedModel, build_pipeline, environment
 from spectrum.nlp import make_nlp
+from spectrum.report.accuracy import figure
 from spectrum.rules import CompiledRules, compile_rules
 from spectrum.rules.votes import votes as rule_votes
 from spectrum.vocab import CHALLENGES
@@ -145,6 +146,11 @@ def tune_threshold(axis: str, probs: list[dict[str, float]], data: Prepared) -> 
         return 0.0, scores(data.gold[axis], decided_labels(axis, probs, data.votes, 0.0), AXES[axis])["macro_f1"]
     curve = [(t, scores(data.gold[axis], decided_labels(axis, probs, data.votes, t), AXES[axis])["macro_f1"])
              for t in THRESHOLDS]
+    return highest_within_tolerance(curve)
+
+
+def highest_within_tolerance(curve: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """The highest threshold whose score is within ``THRESHOLD_TOLERANCE`` of the best, with its score."""
     best = max(f for _, f in curve)
     return max((t, f) for t, f in curve if f >= best - THRESHOLD_TOLERANCE - 1e-9)
 
@@ -175,9 +181,8 @@ def challenge_scores(gold: NDArray[np.bool_], pred: NDArray[np.bool_]) -> dict[s
 def tune_challenge_threshold(challenge: str, probs: NDArray[np.float64], data: Prepared) -> tuple[float, float]:
     """The highest threshold within ``THRESHOLD_TOLERANCE`` of the best dev F1, as ``tune_threshold``."""
     gold = challenge_gold(data, challenge)
-    curve = [(t, challenge_scores(gold, flagged(data, challenge, probs, t))["f1"]) for t in CHALLENGE_THRESHOLDS]
-    best = max(f for _, f in curve)
-    return max((t, f) for t, f in curve if f >= best - THRESHOLD_TOLERANCE - 1e-9)
+    return highest_within_tolerance(
+        [(t, challenge_scores(gold, flagged(data, challenge, probs, t))["f1"]) for t in CHALLENGE_THRESHOLDS])
 
 
 def train_challenges(tr: Prepared, dev: Prepared, test: Prepared, log: Log
@@ -402,7 +407,7 @@ def held_out(model: TrainedModel, by: str, corpus: Path | None = None, log: Log 
             results[g]["challenges"] = float(np.mean(engine_f1)) if engine_f1 else None
             results[g]["challenges (rules only)"] = float(np.mean(rules_f1)) if rules_f1 else None
         columns = [k for k in results[g] if k != "n"]
-        log(f"  held out {by} {g} (n={len(test_idx)}): " + ", ".join(f"{a} {_figure(results[g][a])}" for a in columns))
+        log(f"  held out {by} {g} (n={len(test_idx)}): " + ", ".join(f"{a} {figure(results[g][a])}" for a in columns))
     return {"by": by, "groups": results, "summary": held_out_summary(results)}
 
 
@@ -416,10 +421,6 @@ def held_out_summary(results: dict[str, dict[str, float | None]]) -> dict[str, d
             summary[column] = {"mean": float(np.mean(list(measured.values()))), "worst": measured[worst],
                                "worst_group": worst}
     return summary
-
-
-def _figure(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
 
 
 def cross_validate(model: TrainedModel, k: int, corpus: Path | None = None, log: Log = print) -> dict[str, Any]:

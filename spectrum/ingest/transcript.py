@@ -27,8 +27,9 @@ _TURN = re.compile(r"^\s*(?:\*\*)?" + _NAME + _ROLE + r"(?:\*\*)?[ \t]*:[ \t]*(?
 #: A turn header alone on its line, its text on the lines below, as recording tools export
 #: transcripts: "Speaker 1  0:03", "Jane Smith (Headteacher)  00:01:05".
 _HEADER = re.compile(r"^\s*" + _NAME + _ROLE + r"[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
-_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?")
-_TIMESTAMP_PREFIX = re.compile(r"^\s*\[?\(?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\)?\]?\s*")
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+_TIME = re.compile(_CLOCK)
+_TIMESTAMP_PREFIX = re.compile(r"^\s*\[?\(?(?P<ts>" + _CLOCK + r")\)?\]?\s*")
 _CUE_TIME = re.compile(r"^\s*(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}")
 #: Labels that open lines of minutes, policies and reports in ``Label: text`` form, never speakers.
 _NOT_NAMES = {"note", "notes", "date", "time", "location", "present", "apologies", "subject", "re", "http", "https",

@@ -7,6 +7,11 @@ from typing import Any
 SYSTEMS = ("engine", "rules_only", "model_without_rules", "majority")
 
 
+def figure(value: float | None) -> str:
+    """A score to three places, or a dash where there is none."""
+    return "–" if value is None else f"{value:.3f}"
+
+
 def format_evaluation(result: dict[str, Any], worst: int = 10) -> str:
     """Per-axis macro-F1/kappa for the engine and baselines, per-label scores and confusions."""
     lines = [f"## Evaluation on the {result['split']} split ({result['n']} segments)", ""]
@@ -57,8 +62,7 @@ def format_held_out(result: dict[str, Any]) -> str:
     lines = [f"## Leave-one-{result['by']}-out", "", f"| {result['by']} | n | " + " | ".join(axes) + " |",
              "|---" * (len(axes) + 2) + "|"]
     for g, r in result["groups"].items():
-        lines.append(f"| {g} | {int(r['n'])} | " + " | ".join("–" if r[a] is None else f"{r[a]:.3f}"
-                                                             for a in axes) + " |")
+        lines.append(f"| {g} | {int(r['n'])} | " + " | ".join(figure(r[a]) for a in axes) + " |")
     lines.append("| **mean** | | " + " | ".join(f"{result['summary'][a]['mean']:.3f}" for a in axes) + " |")
     lines.append("| **worst** | | " + " | ".join(
         f"{result['summary'][a]['worst']:.3f} ({result['summary'][a]['worst_group']})" for a in axes) + " |")

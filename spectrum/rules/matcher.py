@@ -226,7 +226,7 @@ class CompiledRules:
         for span in spans:
             key = id(span.doc)
             if key not in by_doc:
-                rows = _DocRows(span.doc, self._sentencize, self._stops)
+                rows = self._rows(span.doc)
                 raws = sorted(set(self._raw(span.doc)))
                 by_doc = {key: (raws, [r.start for r in raws], rows)}  # spans arrive grouped by doc
             raws, starts, rows = by_doc[key]
@@ -234,6 +234,9 @@ class CompiledRules:
             inside = [r for r in raws[lo:hi] if r.end <= span.end]
             results.append(self._segment(span, inside, rows))
         return results
+
+    def _rows(self, doc: Doc) -> _DocRows:
+        return _DocRows(doc, self._sentencize, self._stops)
 
     def apply_one(self, span: Span) -> SegmentRules:
         """Rules for a single span."""
@@ -258,7 +261,7 @@ class CompiledRules:
     def _segment(self, span: Span, raws: list[_Raw], rows: _DocRows | None = None) -> SegmentRules:
         if not raws:
             return SegmentRules()
-        rows = rows or _DocRows(span.doc, self._sentencize, self._stops)
+        rows = rows or self._rows(span.doc)
         scope = _Scope(rows, self._terms, self._breaks)
         base = rows.array.item(span.start, 1)  # character offset of the segment in its Doc
         mods = self._mods
