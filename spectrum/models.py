@@ -164,8 +164,9 @@ class PracticeProfile(Frozen):
     approach_counts: dict[str, int]
     intent: Position | None = None
     practice: Position | None = None
-    #: evidence the position is read from: all, intent, practice, or practice_gap (documents differ materially)
-    read_from: str = Field(default="all", pattern="^(all|intent|practice|practice_gap)$")
+    #: evidence the position is read from: all, intent, practice, practice_gap (documents differ materially)
+    #: or practice_apart (mixed practice accounts sit far from the documents)
+    read_from: str = Field(default="all", pattern="^(all|intent|practice|practice_gap|practice_apart)$")
     history: int = 0
     planned: int = 0
     evidence: list[Quote] = Field(default_factory=list)

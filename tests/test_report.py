@@ -205,14 +205,33 @@ def test_challenges_gap_severity_follows_how_far_apart_the_labels_are() -> None:
     assert labels == {"intent: standardised", "practice: autonomous"}
 
 
-def test_challenges_no_gap_when_one_side_is_split_between_labels() -> None:
-    """Practice that is partly standardised, partly aligned, partly autonomous has no one place to differ from."""
+def test_challenges_split_practice_apart_from_policy_is_a_possible_gap_unless_passages_say_so() -> None:
+    """Practice partly standardised, partly aligned, partly autonomous has no one place to set against
+    the policy, but it averages out far from it: the position is read from practice, and the gap is
+    only possible (low) unless passages state it directly."""
     split = _voices("standardised", n=2) + _voices("aligned", n=1) + \
         [_item(f"teacher {k} says", doc="staff", speaker=f"Teacher {k}", role="teacher", spectrum="autonomous")
          for k in range(2)]
-    assert _gaps(_policy("standardised", n=4) + split) == []
-    assert [f.domain for f in _gaps(_policy("standardised", n=4) + _voices("autonomous", n=3) + split[:1])] \
-        == ["assessment"]
+    items = _policy("standardised", n=4) + split
+    [profile] = profiles(items, {})
+    assert (profile.read_from, profile.spectrum) == ("practice_apart", "aligned")
+    assert [(f.severity, f.status) for f in _gaps(items)] == [("low", "possible")]
+    said = _item("the policy says one thing and we do another", doc="staff", speaker="Teacher 9", role="teacher",
+                 challenges=("intent_practice_gap",))
+    assert [(f.severity, f.status) for f in _gaps([*items, said])] == [("medium", "found")]
+    assert [(f.domain, f.severity) for f in _gaps(_policy("standardised", n=4) + _voices("autonomous", n=3) + split[:1])] \
+        == [("assessment", "high")]
+
+
+def test_challenges_no_gap_when_practice_averages_near_the_policy() -> None:
+    """A practice side labelled aligned whose passages average a third of the way from the policy is no gap."""
+    near = _voices("standardised", n=1) + [_item(f"teacher {k} says", doc="staff", speaker=f"Teacher {k}",
+                                                 role="teacher", spectrum="aligned") for k in range(2)]
+    items = _policy("standardised", n=4) + near
+    assert _gaps(items) == []
+    [profile] = profiles(items, {})
+    assert profile.practice is not None and profile.practice.spectrum == "aligned"
+    assert profile.read_from == "all"
 
 
 def test_challenges_no_gap_for_the_catch_all_domain() -> None:
@@ -406,15 +425,17 @@ def test_people_ceo_names_come_from_speaker_roles_titles_and_short_forms() -> No
 def test_report_position_pools_intent_and_practice(reports: dict[str, TrustReport]) -> None:
     """The Position column is one position over both sides' evidence, and says which sides there are.
 
-    Where the sides differ materially (the gap finding's test), the practice side is the position.
+    Where the sides differ materially (the gap finding's test), or practice accounts average out far
+    from the documents, the practice side is the position.
     """
     pooled = 0
     gaps = {(name, f.domain) for name, r in reports.items() for f in r.findings
             if f.challenge == "intent_practice_gap" and f.domain}
     for name, report in reports.items():
         for p in report.practices:
-            assert (p.read_from == "practice_gap") == ((name, p.domain) in gaps)
-            side = {"practice": p.practice, "practice_gap": p.practice, "intent": p.intent}.get(p.read_from)
+            assert (p.read_from in ("practice_gap", "practice_apart")) == ((name, p.domain) in gaps)
+            side = {"practice": p.practice, "practice_gap": p.practice, "practice_apart": p.practice,
+                    "intent": p.intent}.get(p.read_from)
             if side is not None:  # one side decides: the position is that side's
                 assert (p.spectrum, p.score, p.uncertainty) == (side.spectrum, side.score, side.uncertainty)
             elif p.intent is not None and p.practice is not None and p.score is not None:

@@ -33,13 +33,13 @@ Aggregate signals, beside the cues:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from spectrum.analysis import people
 from spectrum.analysis import spread as spread_mod
 from spectrum.analysis.evidence import Item, quote, usable
-from spectrum.analysis.profiles import PRACTICE_OVER_DOCUMENTS, sides, sources, weight
+from spectrum.analysis.profiles import PRACTICE_APART, PRACTICE_OVER_DOCUMENTS, sides, sources, weight
 from spectrum.models import Finding, Position, PracticeProfile, Quote
 from spectrum.rules.votes import effective_label
 from spectrum.vocab import CHALLENGES, SPECTRUM_POSITION
@@ -235,29 +235,45 @@ def _side_quotes(group: list[Item], pos: Position, side: str, names: Mapping[str
     return _quotes(best, names, f"{side}: {pos.spectrum}")[:2]
 
 
+def _label_counts(items: list[Item]) -> str:
+    counts = Counter(i.c.spectrum.label for i in items)
+    return ", ".join(f"{counts[k]} {k}" for k in SPECTRUM_POSITION if counts[k])
+
+
 def _gap_findings(practices: list[PracticeProfile], cues: list[Item], items: list[Item],
                   names: Mapping[str, str]) -> list[Finding]:
     out: list[Finding] = []
     by_side = sides(items)
     flagged_domains: set[str] = set()
     for p in practices:
-        if p.read_from != PRACTICE_OVER_DOCUMENTS or p.intent is None or p.practice is None:
-            continue  # the profile found no material gap (``profiles.placement``)
+        if p.read_from not in (PRACTICE_OVER_DOCUMENTS, PRACTICE_APART) or p.intent is None or p.practice is None:
+            continue  # the profile found the two sides close, or one side thin (``profiles.placement``)
         intent, practice = by_side[(p.domain, "intent")], by_side[(p.domain, "practice")]
-        diff = abs(p.intent.score - p.practice.score)
-        steps = abs(SPECTRUM_POSITION[p.intent.spectrum] - SPECTRUM_POSITION[p.practice.spectrum])
-        high = steps >= 1.0 or diff >= GAP_HIGH
         domain_cues = [i for i in cues if i.c.domain.label == p.domain]
-        evidence = _side_quotes(intent, p.intent, "intent", names) + _side_quotes(practice, p.practice, "practice", names)
+        mixed = p.read_from == PRACTICE_APART
+        if mixed:
+            # Accounts split between labels: a gap only where passages also say so directly.
+            severity, status = ("medium", "found") if domain_cues else ("low", "possible")
+            evidence = _side_quotes(intent, p.intent, "intent", names) + _quotes(
+                sorted(practice, key=lambda i: -weight(i)), names, "practice")[:2]
+            placed = (f"accounts in interviews, minutes and inspection are mixed "
+                      f"({_label_counts(practice)}, {_count(sources(practice), 'source')}) and average to "
+                      f"{p.practice.spectrum} (score {p.practice.score:.2f})")
+        else:
+            diff = abs(p.intent.score - p.practice.score)
+            steps = abs(SPECTRUM_POSITION[p.intent.spectrum] - SPECTRUM_POSITION[p.practice.spectrum])
+            severity, status = ("high" if steps >= 1.0 or diff >= GAP_HIGH else "medium"), "found"
+            evidence = _side_quotes(intent, p.intent, "intent", names) + _side_quotes(practice, p.practice, "practice", names)
+            placed = (f"interviews, minutes and inspection place it at {p.practice.spectrum} "
+                      f"({_count(p.practice.n, 'passage')} from {_count(sources(practice), 'source')}, score "
+                      f"{p.practice.score:.2f})")
         evidence += _quotes(_strongest_first(domain_cues), names, "intent_practice_gap")
         said = f" {_count(len(domain_cues), 'passage')} also say so directly." if domain_cues else ""
-        out.append(Finding(
-            challenge="intent_practice_gap", domain=p.domain, severity="high" if high else "medium", status="found",
+        out.append(_finding(
+            "intent_practice_gap", domain_cues, names, domain=p.domain, severity=(severity, status),
             rationale=(f"For {p.domain.replace('_', ' ')}, documents the trust writes about itself place the practice at "
                        f"{p.intent.spectrum} ({_count(p.intent.n, 'passage')} from {_count(sources(intent), 'source')}, score "
-                       f"{p.intent.score:.2f}), but interviews, minutes and inspection place it at "
-                       f"{p.practice.spectrum} ({_count(p.practice.n, 'passage')} from {_count(sources(practice), 'source')}, score "
-                       f"{p.practice.score:.2f}).{said}"),
+                       f"{p.intent.score:.2f}), but {placed}.{said}"),
             evidence=evidence[:MAX_QUOTES],
         ))
         flagged_domains.add(p.domain)

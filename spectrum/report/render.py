@@ -67,7 +67,7 @@ _env.filters["mdcell"] = _md_escape
 
 #: How the Position column names the evidence a practice's position is read from.
 READ_FROM_WORDS = {"practice": "practice only", "intent": "documents only", "all": "documents and practice",
-                   "practice_gap": "practice (documents differ)"}
+                   "practice_gap": "practice (documents differ)", "practice_apart": "practice (mixed; documents differ)"}
 
 
 def _read_from(p: PracticeProfile) -> str:
