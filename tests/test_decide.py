@@ -64,3 +64,23 @@ def test_challenges_are_flagged_by_a_rule_cue_or_a_detector_at_its_threshold() -
     thresholds = {"expertise_locked_in": 0.8, "weak_systems_succession": 0.5}
     assert detected_challenges(rules, detectors, thresholds) == ["expertise_locked_in", "reinventing_the_wheel"]
     assert detected_challenges(rules, None, thresholds) == ["reinventing_the_wheel"]  # a model without detectors
+
+
+def test_engine_output_is_valid_for_its_own_models() -> None:
+    """The engine builds its output objects without validation (they sit on the hot path); every
+    one must still be exactly what validating its fields would give, strict types included."""
+    from spectrum.corpus.load import load_segments
+    from spectrum.engine import Engine
+    from spectrum.models import Classification
+
+    engine = Engine.load()
+    texts = [s.text for s in load_segments()[::20]]
+    out = engine.classify_texts(texts)
+    assert any(c.evidence for c in out) and any(c.challenge_scores for c in out)
+    for c in out:
+        again = Classification.model_validate(c.model_dump())
+        assert again == c
+        assert Classification.model_validate_json(c.model_dump_json(), strict=True) == c
+        assert all(type(v) is float for d in (c.spectrum, c.approach, c.domain) for v in d.scores.values())
+        assert all(type(v) is float for v in c.challenge_scores.values())
+        assert all(type(h.weight) is float and type(h.start) is int for h in c.evidence)

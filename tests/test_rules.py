@@ -312,6 +312,25 @@ def test_rules_invalid_generated_rules_raise_rule_error(tmp_path: Path, junk: ob
     assert isinstance(junk, dict)
 
 
+SENTENCE_TEXT = st.lists(st.one_of(WORDS, st.sampled_from([".", "!", "?", "...", ",", ";", ")", "(", "\"", "'", "-",
+                                                            "Mr.", "e.g.", "3.4", "\n", "…", "?!"])),
+                         max_size=30).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=SENTENCE_TEXT)
+def test_rules_sentence_starts_of_an_unsplit_segment_are_the_sentencizers(compiled, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Sentence starts read from arrays for pre-segmented text are where spaCy's sentencizer puts them."""
+    from spectrum.rules.matcher import _DocRows
+    from spectrum.segment import parse_texts
+
+    span = next(parse_texts([text], compiled.nlp))
+    rows = _DocRows(span.doc, compiled._sentencize, compiled._stops)
+    assert compiled._sentencize is not None
+    expected = [t.i for t in compiled._sentencize(span.doc.copy()) if t.is_sent_start and t.i > 0]
+    assert rows.sent_starts == expected
+
+
 # ---- coverage report: per-rule precision against annotated labels ----
 
 COVERAGE_ROWS = [

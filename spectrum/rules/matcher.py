@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, LOWER, SENT_START
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -245,8 +245,9 @@ class CompiledRules:
     def _hit(self, rows: _DocRows, base: int, raw: _Raw, rule: Rule | None, axis: str,
              modifiers: list[str]) -> RuleHit:
         start, end = rows.chars(raw.start, raw.end)
-        # offsets and text come from Doc arrays: a Span and its Tokens cost more than the matching
-        return RuleHit(
+        # offsets and text come from Doc arrays: a Span and its Tokens cost more than the matching;
+        # every field comes from the validated rule book or the Doc, so it is built without validation
+        return RuleHit.model_construct(
             rule_id=raw.key,
             family=rule.family if rule else "context",
             axis=axis,
@@ -363,16 +364,29 @@ class _DocRows:
         """Positions where a sentence starts, after the first token.
 
         Pre-segmented texts are parsed without the sentencizer (``segment.parse_texts``); few
-        segments ever ask where their sentences start, so those Docs are split here, on first use.
+        segments ever ask where their sentences start, so those Docs are split here, on first use,
+        by the sentencizer's own rule read from arrays: a sentence starts at the first token after
+        a stop character that is neither punctuation nor a stop character itself. Running the
+        sentencizer instead made a Python Token per word.
         """
         doc = self.doc
         if len(doc) < 2:
             return []
         if self._sentencize is not None and not doc.has_annotation("SENT_START"):
             stops = self._stops
-            if not any(w in stops for w in self.lower[:-1]):
+            lower = self.lower
+            if not any(w in stops for w in lower[:-1]):
                 return []  # the sentencizer starts a sentence only after one of these
-            self._sentencize(doc)
+            punct = doc.to_array([IS_PUNCT]).tolist()
+            starts: list[int] = []
+            seen_stop = False
+            for i, w in enumerate(lower):
+                if w in stops:
+                    seen_stop = True
+                elif seen_stop and not punct[i]:
+                    starts.append(i)
+                    seen_stop = False
+            return starts
         return (np.flatnonzero(doc.to_array([SENT_START])[1:] == 1) + 1).tolist()  # type: ignore[no-any-return]
 
     def boundaries(self, terminators: set[int], clause_breaks: dict[int, list[tuple[int, ...]]]
