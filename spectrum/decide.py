@@ -55,7 +55,7 @@ def decide(
         scores = rule_scores(votes, default)
         label = rule_label(votes, default)
         why.append(f"rules only: {label} (votes {_fmt(positive) or 'none'})")
-        return AxisDecision.model_construct(label=label, scores=scores, confidence=scores.get(label, 0.0), explanation=why)
+        return AxisDecision(label=label, scores=scores, confidence=scores.get(label, 0.0), explanation=why)
     scores = dict(probs)  # callers round to ``SCORE_DECIMALS`` first, a whole batch at a time
     top = max(scores, key=scores.__getitem__)
     p = scores[top]
@@ -65,16 +65,16 @@ def decide(
     elif abstain_label is not None and votes.get("none", 0) > 0 and top != abstain_label:
         why.append("context: the cues here read as past, planned, hypothetical or another trust's practice")
     if abstain_label is None:
-        return AxisDecision.model_construct(label=top, scores=scores, confidence=p, explanation=why)
+        return AxisDecision(label=top, scores=scores, confidence=p, explanation=why)
     if top != abstain_label and p < threshold:
         why.append(f"abstained: p={p:.2f} below threshold {threshold:.2f}")
-        return AxisDecision.model_construct(label=abstain_label, scores=scores, confidence=p, abstained=True, explanation=why)
+        return AxisDecision(label=abstain_label, scores=scores, confidence=p, abstained=True, explanation=why)
     strong = rule_label(positive, default) if positive else None
     if strong and positive[strong] >= STRONG_RULE_VOTE and strong != top and p < UNSURE \
             and scores.get(strong, 0.0) < CONTRADICTED:
         why.append(f"abstained: rules say {strong} ({positive[strong]:.1f}) against an unsure model")
-        return AxisDecision.model_construct(label=abstain_label, scores=scores, confidence=p, abstained=True, explanation=why)
-    return AxisDecision.model_construct(label=top, scores=scores, confidence=p, explanation=why)
+        return AxisDecision(label=abstain_label, scores=scores, confidence=p, abstained=True, explanation=why)
+    return AxisDecision(label=top, scores=scores, confidence=p, explanation=why)
 
 
 def _fmt(votes: Mapping[str, float]) -> str:

@@ -103,7 +103,7 @@ class Engine:
                 )
             context = [c for c in _CONTEXT_ORDER if c in rules_found.context] or ["current"]
             challenges = detected_challenges(v["challenge"], flagged[i] if flagged else None, challenge_thresholds)
-            out.append(Classification.model_construct(
+            out.append(Classification(
                 segment=segment,
                 spectrum=decisions["spectrum"],
                 approach=decisions["approach"],

@@ -67,8 +67,8 @@ def test_challenges_are_flagged_by_a_rule_cue_or_a_detector_at_its_threshold() -
 
 
 def test_engine_output_is_valid_for_its_own_models() -> None:
-    """The engine builds its output objects without validation (they sit on the hot path); every
-    one must still be exactly what validating its fields would give, strict types included."""
+    """Every output object is exactly what validating its JSON again gives, strict types included:
+    plain floats and ints, never numpy scalars, which would serialise differently."""
     from spectrum.corpus.load import load_segments
     from spectrum.engine import Engine
     from spectrum.models import Classification

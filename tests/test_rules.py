@@ -457,3 +457,68 @@ def test_rules_a_token_compared_with_an_empty_string_is_a_rule_error(tmp_path: P
     folder = write(tmp_path, RULE.replace("phrases: [all academies]", 'patterns: [[{"LOWER": ""}]]'))
     with pytest.raises(RuleError, match="empty string"):
         compile_rules(make_nlp(), [folder])
+
+
+def _token_pattern_matches(compiled, doc, gated: bool) -> set[tuple[str, int, int]]:  # type: ignore[no-untyped-def]
+    from spectrum.rules.matcher import REQUIRED
+
+    strings = compiled.nlp.vocab.strings
+    found: dict[str, list[int]] = {}
+    for matcher in (compiled.lower, compiled.lemma):
+        if len(matcher):
+            for m_id, s, _ in matcher(doc):
+                if strings[m_id].startswith(REQUIRED):
+                    found.setdefault(strings[m_id], []).append(s)
+    matchers = compiled._gated(found) if gated else [m for _, m in compiled.token_patterns]
+    return {(strings[m_id], s, e) for m in matchers for m_id, s, e in m(doc)}
+
+
+def _required_vocabulary() -> list[str]:
+    from spectrum.rules.matcher import REQUIRED
+
+    compiled = compile_rules(make_nlp())
+    words = {k.split(":", 1)[1] for k in compiled.nlp.vocab.strings if k.startswith(REQUIRED)}
+    return [*sorted(words), "Sarah", "Mr", "Dr", "the", "school", "and", "we", "£", "5,000", "3.5", "everything",
+            "goes", "through", "went", "is", "all", "'s", ",", ".", "Fiona", "Jackie"]
+
+
+REQUIRED_VOCABULARY = _required_vocabulary()
+
+
+def _token_for(spec: dict[str, object], fill: str) -> str:
+    for attr in ("LOWER", "ORTH", "TEXT", "LEMMA"):
+        value = spec.get(attr)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict) and isinstance(value.get("IN"), list):
+            return str(value["IN"][0])
+    return fill
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_rules_token_pattern_gate_skips_only_docs_where_nothing_could_match(compiled, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    """Gating token patterns by where their required words are never loses a match.
+
+    Docs are built from a token pattern's own words, with words inserted between them (so the
+    pattern matches, or its words sit just too far apart), among words other gates look for.
+    """
+    n = data.draw(st.integers(0, len(compiled.token_patterns) - 1))
+    [pattern] = next(iter(compiled.token_patterns[n][1]._patterns.values()))
+    words: list[str] = []
+    for spec in pattern:
+        words += data.draw(st.lists(st.sampled_from(REQUIRED_VOCABULARY), max_size=2))
+        words.append(_token_for(spec, data.draw(st.sampled_from(["Sarah", "the", "really", "5"]))))
+    words = data.draw(st.lists(st.sampled_from(REQUIRED_VOCABULARY), max_size=20)) + words
+    doc = compiled.nlp(" ".join(words))
+    assert _token_pattern_matches(compiled, doc, gated=True) == _token_pattern_matches(compiled, doc, gated=False)
+
+
+def test_rules_pattern_reach_counts_the_longest_match() -> None:
+    from spectrum.rules.expand import max_tokens
+
+    assert max_tokens([{"LOWER": "a"}, {"OP": "?"}, {"LOWER": "b", "OP": "{1,3}"}]) == 5
+    assert max_tokens([{"LOWER": "a"}, {"LOWER": "b", "OP": "{2}"}, {"LOWER": "c", "OP": "!"}]) == 4
+    assert max_tokens([{"LOWER": "a"}, {"OP": "*"}]) is None
+    assert max_tokens([{"LOWER": "a"}, {"LOWER": "b", "OP": "+"}]) is None
+    assert max_tokens([{"LOWER": "a"}, {"LOWER": "b", "OP": "{2,}"}]) is None

@@ -134,6 +134,20 @@ def anchor_first(pattern: Pattern) -> list[Pattern]:
     return [[{keys[0]: v}, *pattern[1:]] for v in values]
 
 
+def max_tokens(pattern: Pattern) -> int | None:
+    """The most tokens ``pattern`` can match, or None when a quantifier leaves it unbounded."""
+    total = 0
+    for spec in pattern:
+        op = str(spec.get("OP", "1"))
+        if op in ("1", "!", "?"):
+            total += 1
+        elif op.startswith("{") and op.endswith("}") and not op.rstrip("}").endswith(","):
+            total += int(op[1:-1].split(",")[-1])
+        else:
+            return None  # "*", "+", "{n,}"
+    return total
+
+
 def required_words(pattern: Pattern) -> list[tuple[str, frozenset[str]]]:
     """Words a text must contain for ``pattern`` to match it: per required token, its alternatives.
 

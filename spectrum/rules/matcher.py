@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span
 from spectrum.errors import RuleError
 from spectrum.models import RuleHit
 from spectrum.nlp import source_text
-from spectrum.rules.expand import anchor_first, lemma_forms, lemma_phrases, required_words, to_phrases
+from spectrum.rules.expand import anchor_first, lemma_forms, lemma_phrases, max_tokens, required_words, to_phrases
 from spectrum.rules.loader import RuleBook
 from spectrum.rules.regexsafe import check_regex
 from spectrum.rules.schema import Matchable, Modifier, Rule
@@ -69,6 +69,8 @@ class CompiledRules:
         self._forms = lemma_forms(nlp)
         #: one small ``Matcher`` per token pattern, with the words it requires (see ``_gated``)
         self.token_patterns: list[tuple[list[frozenset[str]], Matcher]] = []
+        #: the most tokens each token pattern can match, None when unbounded (``*``, ``+``)
+        self._reach: list[int | None] = []
         #: indexes into ``token_patterns``, by each alternative of a pattern's first required word
         self._by_first: dict[str, list[int]] = defaultdict(list)
         self._unanchored: list[int] = []
@@ -117,7 +119,7 @@ class CompiledRules:
                     for part in anchor_first(pattern):
                         matcher = Matcher(self.nlp.vocab)
                         matcher.add(key, [part])
-                        self._index(self._required(part), matcher)
+                        self._index(self._required(part), matcher, max_tokens(part))
         if item.phrases:
             self.lower.add(key, [self.nlp.make_doc(p) for p in item.phrases])
         if item.lemmas:
@@ -167,17 +169,18 @@ class CompiledRules:
                 out.append(frozenset(keys))
         return out
 
-    def _index(self, required: list[frozenset[str]], matcher: Matcher) -> None:
+    def _index(self, required: list[frozenset[str]], matcher: Matcher, reach: int | None = None) -> None:
         n = len(self.token_patterns)
         self.token_patterns.append((required, matcher))
+        self._reach.append(reach)
         if not required:
             self._unanchored.append(n)
             return
         for key in required[0]:
             self._by_first[key].append(n)
 
-    def _gated(self, found: set[str]) -> list[Matcher]:
-        """The token patterns whose required words are all among those ``found`` in a Doc.
+    def _gated(self, found: dict[str, list[int]]) -> list[Matcher]:
+        """The token patterns whose required words are all among those ``found`` in a Doc, near enough.
 
         Calling a ``Matcher`` costs a Python Token object per word and a test of every pattern it
         holds at every word, and patterns anchored on common words ("in", "it", "all") would find
@@ -185,12 +188,22 @@ class CompiledRules:
         Doc holds every word the pattern requires; requirements are indexed by their first
         required word, so only patterns that could match are checked. A pattern with no required
         word (only wildcards or tests such as ``IS_TITLE``) always runs.
+
+        A match covers at most its pattern's reach in tokens, so every required word lies within
+        that distance of the first one. ``found`` gives the positions of each required word, and a
+        pattern runs only when some occurrence of its first word has each other word that close: in
+        a paragraph-long Doc, common words ("it", "to", "all", "'s") are nearly always somewhere,
+        and the Doc-wide test alone let most patterns run on most paragraphs of a batch run.
         """
         run = list(self._unanchored)
         patterns = self.token_patterns
-        for key in found:
+        for key, where in found.items():
             for n in self._by_first.get(key, ()):
-                if all(not alts.isdisjoint(found) for alts in patterns[n][0][1:]):
+                rest = patterns[n][0][1:]
+                if any(alts.isdisjoint(found) for alts in rest):
+                    continue
+                reach = self._reach[n]
+                if reach is None or any(_near(p, rest, found, reach) for p in where):
                     run.append(n)
         return [patterns[n][1] for n in sorted(set(run))]
 
@@ -199,13 +212,13 @@ class CompiledRules:
     def _raw(self, doc: Doc) -> list[_Raw]:
         strings = self.nlp.vocab.strings
         out: list[_Raw] = []
-        found: set[str] = set()
+        found: dict[str, list[int]] = {}
         for matcher in (self.lower, self.lemma):
             if len(matcher):
                 for m_id, s, e in matcher(doc):
                     key = strings[m_id]
                     if key.startswith(REQUIRED):
-                        found.add(key)
+                        found.setdefault(key, []).append(s)
                     else:
                         out.append(_Raw(s, e, key))
         for gated in self._gated(found):
@@ -245,9 +258,8 @@ class CompiledRules:
     def _hit(self, rows: _DocRows, base: int, raw: _Raw, rule: Rule | None, axis: str,
              modifiers: list[str]) -> RuleHit:
         start, end = rows.chars(raw.start, raw.end)
-        # offsets and text come from Doc arrays: a Span and its Tokens cost more than the matching;
-        # every field comes from the validated rule book or the Doc, so it is built without validation
-        return RuleHit.model_construct(
+        # offsets and text come from Doc arrays: a Span and its Tokens cost more than the matching
+        return RuleHit(
             rule_id=raw.key,
             family=rule.family if rule else "context",
             axis=axis,
@@ -320,6 +332,11 @@ class CompiledRules:
             return bool(cues)
         return any(scope.same_sentence(hit, c) and max(c.start - hit.end, hit.start - c.end) <= rule.within
                    for c in cues)
+
+
+def _near(p: int, rest: list[frozenset[str]], found: dict[str, list[int]], reach: int) -> bool:
+    """Whether every group of alternatives in ``rest`` has a word found within ``reach`` tokens of ``p``."""
+    return all(any(abs(q - p) < reach for key in alts for q in found.get(key, ())) for alts in rest)
 
 
 def _longest(triggers: list[_Raw]) -> list[_Raw]:
