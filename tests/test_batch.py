@@ -195,3 +195,28 @@ def test_the_cli_refuses_a_corpus_without_documents(tmp_path: Path) -> None:
                              str(tmp_path / "out")], capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith(f"error: {tmp_path}: no supported files")
+
+
+def _worker_peak(_: int) -> float:
+    from spectrum.batch.work import _peak_rss_mb
+
+    return _peak_rss_mb()
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="the parent's peak leaks into ru_maxrss only on Linux")
+def test_a_spawned_workers_peak_memory_is_its_own_not_its_parents() -> None:
+    """A worker's reported peak must not include what the process that spawned it held (run.json's
+    peak_worker_rss_mb, and the benchmark's memory column, read it)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from spectrum.batch.work import _peak_rss_mb
+
+    held = bytearray(600 * 1024 * 1024)
+    held[:: 4096] = b"\1" * len(held[:: 4096])  # touch every page so it is resident
+    parent = _peak_rss_mb()
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        child = pool.submit(_worker_peak, 0).result()
+    del held
+    assert parent > 600
+    assert child < parent - 400, (child, parent)

@@ -170,10 +170,24 @@ def _run_shard(task: ShardTask) -> dict[str, Any]:
 
 
 def _peak_rss_mb() -> float:
-    """Peak resident memory of the calling process, so runs can show memory stays flat as the corpus grows."""
+    """Peak resident memory of the calling process, so runs can show memory stays flat as the corpus grows.
+
+    On Linux this is the address space's high-water mark (``VmHWM``), not ``ru_maxrss``: a spawned
+    worker starts as a fork of its parent, and Linux carries the parent's peak into the child's
+    ``ru_maxrss`` across the exec, so a worker spawned by a process holding 800 MB reported 813 MB
+    while its own peak was 14 MB (measured). Pool workers spawned by a benchmark that had already
+    run the engine in process reported 580-630 MB that way.
+    """
     import resource
     import sys
 
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
 
