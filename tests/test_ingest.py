@@ -336,6 +336,26 @@ def test_transcripts_saved_as_word_or_pdf_are_read_as_interviews(tmp_path: Path)
         ("Interviewer", "interviewer"), ("Tom Ash", "ceo"), ("Interviewer", "interviewer"), ("Tom Ash", "ceo")]
 
 
+def test_a_transcript_saved_as_pdf_keeps_its_page_numbers(tmp_path: Path) -> None:
+    """Quotes from a PDF transcript cite its pages, as quotes from any other PDF do; a turn that runs
+    over a page break stays one turn, its sentence whole."""
+    from spectrum.nlp import make_nlp
+    from spectrum.segment import segment_documents
+
+    pdf = next(read(make_pdf(tmp_path / "head-interview.pdf", [
+        "Interviewer: How is the curriculum decided?\nSam Reed (Headteacher): The trust writes the long-term plans",
+        "and every school teaches them in the same order.\nInterviewer: And behaviour?",
+        "Sam Reed: Each school writes its own behaviour policy.",
+    ])))
+    assert pdf.kind == "interview" and [p.number for p in pdf.pages] == [1, 2, 3]
+    assert [t.speaker for t in pdf.turns] == ["Interviewer", "Sam Reed", "Interviewer", "Sam Reed"]
+    assert "\ue000" not in pdf.text
+    pages = {s.text: s.page for s in segment_documents([pdf], make_nlp())}
+    assert pages["The trust writes the long-term plans and every school teaches them in the same order."] == 1
+    assert pages["And behaviour?"] == 2
+    assert pages["Each school writes its own behaviour policy."] == 3
+
+
 def test_a_focus_group_where_each_person_speaks_once_is_a_transcript(tmp_path: Path) -> None:
     roles = _roles(tmp_path / "focus-group.txt",
         "Ann Lowe (Peer reviewer): Who decides the curriculum?\n\n"

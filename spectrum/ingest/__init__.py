@@ -70,7 +70,7 @@ def read(
             builder = read_text(path, text, markdown=suffix in (".md", ".markdown"))
     if builder.layout is not None and looks_like_transcript(builder.layout):
         # an interview saved as a PDF or Word file: turns and speakers matter more than paragraphs
-        builder, transcript = read_plain_transcript(path, builder.layout, speakers, suffix), True
+        builder, transcript = read_plain_transcript(path, builder.layout, speakers, suffix, suffix == ".pdf"), True
     if builder.empty:
         raise IngestError("no readable text", path)
     body = builder.preview()

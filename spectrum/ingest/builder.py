@@ -14,6 +14,9 @@ from spectrum.models import Document, PageSpan, SectionSpan, Turn
 from spectrum.vocab import DocumentKind, SpeakerRole
 
 SEPARATOR = "\n\n"
+#: Marks where a page starts in a reader's ``layout`` (a private-use character no document uses), so
+#: a transcript saved as a PDF keeps its page numbers when it is re-read as turns.
+PAGE_BREAK = "\ue000"
 #: Share of an unknown speaker's turns that are questions for the speaker to be read as the interviewer.
 QUESTION_SHARE = 0.6
 
@@ -37,8 +40,13 @@ class DocumentBuilder:
         self.turns: list[Turn] = []
         self.title: str | None = None
         #: The text as the file laid it out (PDF lines, DOCX paragraphs), where a reader keeps it, so
-        #: a transcript saved as a PDF or Word file can be recognised and read as one.
+        #: a transcript saved as a PDF or Word file can be recognised and read as one. A PDF's
+        #: layout opens each page with ``PAGE_BREAK``.
         self.layout: str | None = None
+        #: whether text given to this builder carries ``PAGE_BREAK`` marks (a PDF's layout re-read)
+        self.page_marks = False
+        self._page = 0
+        self._pending_pages = 0
 
     def _append(self, text: str) -> tuple[int, int]:
         if self._parts:
@@ -54,28 +62,53 @@ class DocumentBuilder:
         start = self._length + (len(SEPARATOR) if self._parts else 0)
         self.pages.append(PageSpan(number=number, start=start))
 
+    def _unmark(self, text: str) -> tuple[str, list[int]]:
+        """``text`` without page marks, and where in it each mark's page starts."""
+        if not self.page_marks or PAGE_BREAK not in text:
+            return text, []
+        out, breaks = "", []
+        for k, piece in enumerate(text.split(PAGE_BREAK)):
+            piece = piece.strip()
+            if k:
+                breaks.append(len(out) + (1 if out and piece else 0))
+            if piece:
+                out = f"{out} {piece}" if out else piece
+        return out, breaks
+
+    def _add(self, text: str) -> tuple[int, int] | None:
+        """Append cleaned text, recording the pages its marks start; None when only marks were left."""
+        text, breaks = self._unmark(text)
+        if not text:
+            self._pending_pages += len(breaks)
+            return None
+        span = self._append(text)
+        for offset in [0] * self._pending_pages + [b for b in breaks if b < len(text)]:
+            self._page += 1
+            self.pages.append(PageSpan(number=self._page, start=span[0] + offset))
+        self._pending_pages = sum(1 for b in breaks if b >= len(text))  # a page that starts with the next text
+        return span
+
     def heading(self, title: str, level: int = 1) -> None:
         """Start a section; the heading text stays in the document but is not a paragraph."""
-        title = clean_inline(title)
-        if not title:
+        span = self._add(clean_inline(title))
+        if span is None:
             return
-        start, _ = self._append(title)
-        self.sections.append(SectionSpan(title=title, start=start, level=max(1, min(level, 6))))
+        title = self._parts[-1]  # as cleaned, without page marks
+        self.sections.append(SectionSpan(title=title, start=span[0], level=max(1, min(level, 6))))
         if self.title is None:
             self.title = title
 
     def paragraph(self, text: str) -> None:
         """Add one paragraph of body text."""
-        text = clean_inline(text)
-        if text:
-            self.paragraphs.append(self._append(text))
+        span = self._add(clean_inline(text))
+        if span is not None:
+            self.paragraphs.append(span)
 
     def turn(self, speaker: str, role: SpeakerRole, text: str, timestamp: str | None = None) -> None:
         """Add one speaker turn as its own paragraph."""
-        text = clean_inline(text)
-        if not text:
+        span = self._add(clean_inline(text))
+        if span is None:
             return
-        span = self._append(text)
         self.paragraphs.append(span)
         self.turns.append(
             Turn(speaker=speaker, role=role, start=span[0], end=span[1], timestamp=timestamp)

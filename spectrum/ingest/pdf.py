@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
 from spectrum.errors import IngestError
-from spectrum.ingest.builder import DocumentBuilder
+from spectrum.ingest.builder import PAGE_BREAK, DocumentBuilder
 
 _PAGE_FURNITURE = re.compile(r"^\s*(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?\s*$", re.I)
 _DIGITS = re.compile(r"\d+")
@@ -118,8 +118,9 @@ def read_pdf(path: Path) -> tuple[DocumentBuilder, str | None]:
             title = str(meta.title) if meta and meta.title else None
         except (PyPdfError, ValueError, TypeError, KeyError):
             title = None
-        texts = drop_running_lines([page.extract_text() or "" for page in reader.pages])
-        builder.layout = "\n".join(texts)
+        # a symbol font can yield the private-use character that marks pages in the layout
+        texts = drop_running_lines([(page.extract_text() or "").replace(PAGE_BREAK, " ") for page in reader.pages])
+        builder.layout = "".join(f"{PAGE_BREAK}\n{t}\n" for t in texts)
         for number, paras in enumerate(join_across_pages([_paragraphs(t) for t in texts]), 1):
             if paras:
                 builder.page(number)

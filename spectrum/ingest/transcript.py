@@ -100,13 +100,16 @@ def looks_like_transcript(text: str) -> bool:
 
 
 def read_plain_transcript(
-    path: Path, text: str, speakers: Mapping[str, SpeakerRole] | None = None, fmt: str = ".txt"
+    path: Path, text: str, speakers: Mapping[str, SpeakerRole] | None = None, fmt: str = ".txt",
+    page_marks: bool = False,
 ) -> DocumentBuilder:
     """Turns start at a ``Name:`` prefix, or at a ``Name  0:03`` header line, and run until the next one.
 
-    ``text`` may also be the layout of a PDF or DOCX transcript (``DocumentBuilder.layout``).
+    ``text`` may also be the layout of a PDF or DOCX transcript (``DocumentBuilder.layout``); a
+    PDF's layout carries page marks, which become the document's pages.
     """
     builder = DocumentBuilder(path, fmt)
+    builder.page_marks = page_marks
     resolver = SpeakerResolver(speakers)
     current: tuple[str, SpeakerRole, str | None] | None = None
     buf: list[str] = []
