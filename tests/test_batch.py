@@ -220,3 +220,29 @@ def test_a_spawned_workers_peak_memory_is_its_own_not_its_parents() -> None:
     del held
     assert parent > 600
     assert child < parent - 400, (child, parent)
+
+
+def test_a_worker_keeps_the_corpus_words_across_memory_zones() -> None:
+    """Words of the annotated corpus are in the vocabulary before the first shard's memory zone, so
+    no shard makes them again; a word the corpus never uses lives only in its zone."""
+    import json
+
+    from spectrum.batch.work import warm_vocabulary
+    from spectrum.corpus.load import default_corpus_dir
+    from spectrum.nlp import make_nlp
+
+    first = next((default_corpus_dir() / "segments").glob("b01.jsonl")).open(encoding="utf-8").readline()
+    text = json.loads(first)["text"]
+
+    def kept_after_a_zone(warm: bool) -> tuple[bool, bool]:
+        nlp = make_nlp.__wrapped__()  # a pipeline of its own: the shared one may be warm already
+        nlp("Ready.")  # the engine's own first call, made outside any zone
+        if warm:
+            warm_vocabulary(nlp)
+        with nlp.memory_zone():
+            words = [t.text for t in nlp(text)]
+            nlp("Zqxwvy blorptastic")
+        return all(w in nlp.vocab for w in words), "Zqxwvy" in nlp.vocab
+
+    assert kept_after_a_zone(warm=True) == (True, False)
+    assert kept_after_a_zone(warm=False) == (False, False)  # without it, the zone takes the words away

@@ -84,9 +84,43 @@ def engine_for(spec: EngineSpec) -> Any:
 
         engine = Engine.load([Path(r) for r in spec.rules] or None, Path(spec.model) if spec.model else None,
                              rules_only=spec.rules_only)
+        warm_vocabulary(engine.nlp)
         engine.classify_texts([WARM_UP])  # strings seen before the first memory zone stay for good
         _ENGINES[spec] = engine
     return _ENGINES[spec]
+
+
+def warm_vocabulary(nlp: Any) -> int:
+    """Give the vocabulary, for good, the words of the annotated corpus; returns how many it holds.
+
+    Each shard runs inside ``nlp.memory_zone()``, which frees every word first met inside it, so
+    each shard made again, at tens of microseconds each, a lexeme for every word the engine had
+    not met before the first zone: "the", "school", "curriculum". Tokenising the corpus's 7,000
+    passages once per worker (about a second) keeps the words trust documents use: on the sample
+    trusts' 45,000 words, written apart from the corpus, the words new to a zone fell from 11,430
+    to 2,748 and the spaCy pipeline's time inside a zone from 0.94 s to 0.36 s, for about 3 MB.
+    Without the corpus (an engine installed without it) nothing is warmed.
+    """
+    for _ in nlp.tokenizer.pipe(_corpus_texts(), batch_size=1000):
+        pass
+    return len(nlp.vocab)
+
+
+def _corpus_texts() -> Iterator[str]:
+    """The annotated passages' texts, read leniently: warming up is for speed and must never fail a run."""
+    import json
+
+    from spectrum.corpus.load import default_corpus_dir
+
+    try:
+        for path in sorted((default_corpus_dir() / "segments").glob("*.jsonl")):
+            with path.open(encoding="utf-8") as lines:
+                for line in lines:
+                    row = json.loads(line) if line.strip() else None
+                    if isinstance(row, dict) and isinstance(row.get("text"), str):
+                        yield row["text"]
+    except (OSError, ValueError):
+        return
 
 
 def _read(item_path: Path, kind: str | None, folder_speakers: dict[Path, dict[str, SpeakerRole]]) -> Iterator[Document]:
