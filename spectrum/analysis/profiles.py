@@ -110,16 +110,6 @@ def apart(intent_items: list[Item], practice_items: list[Item], intent: Position
             and comparable(practice_items, practice, GAP_MIN_SOURCES, coherence=0.0))
 
 
-def material_gap(intent_items: list[Item], practice_items: list[Item], intent: Position | None,
-                 practice: Position | None) -> bool:
-    """Whether documents and practice place a practice materially apart: the gap finding's test.
-
-    Apart (``apart``), and the practice accounts mostly agree on one label (see ``challenges``).
-    """
-    return (apart(intent_items, practice_items, intent, practice) and practice is not None
-            and comparable(practice_items, practice, GAP_MIN_SOURCES))
-
-
 #: ``PracticeProfile.read_from`` when a material gap makes the practice side the position.
 PRACTICE_OVER_DOCUMENTS = "practice_gap"
 #: ``PracticeProfile.read_from`` when mixed practice accounts, apart from the documents, are the position.
@@ -132,9 +122,10 @@ def placement(domain: str, intent_items: list[Item], practice_items: list[Item]
 
     The position pools the trust's documents with interviews, minutes and inspection, weighted by
     confidence (``all``, or ``intent`` / ``practice`` when only one side has evidence). Where the
-    two sides differ materially (``material_gap``, the test of the gap finding) pooling would
-    place the practice where neither side puts it, so the practice side, what happens, is the
-    position (``PRACTICE_OVER_DOCUMENTS``) and the gap finding reports the documents' position.
+    two sides differ materially (``apart``, and the practice accounts mostly agree on one label:
+    the test of the gap finding) pooling would place the practice where neither side puts it, so
+    the practice side, what happens, is the position (``PRACTICE_OVER_DOCUMENTS``) and the gap
+    finding reports the documents' position.
     ``other`` is a catch-all, not one practice, so it never has a gap.
     Practice accounts that sit far from the documents without agreeing on one label (``apart``)
     are the position too (``PRACTICE_APART``), with no gap finding: the practice is run somewhere
@@ -148,10 +139,9 @@ def placement(domain: str, intent_items: list[Item], practice_items: list[Item]
     retrained on two more batches, 45 at 0.3-0.35 and 44 at 0.4, hence 0.35).
     """
     intent, practice = position(intent_items), position(practice_items)
-    if domain != "other" and material_gap(intent_items, practice_items, intent, practice):
-        return intent, practice, practice, PRACTICE_OVER_DOCUMENTS
     if domain != "other" and apart(intent_items, practice_items, intent, practice):
-        return intent, practice, practice, PRACTICE_APART
+        coherent = practice is not None and comparable(practice_items, practice, GAP_MIN_SOURCES)
+        return intent, practice, practice, PRACTICE_OVER_DOCUMENTS if coherent else PRACTICE_APART
     read_from = "all" if intent is not None and practice is not None else "intent" if intent is not None else "practice"
     return intent, practice, position(intent_items + practice_items), read_from
 
