@@ -259,14 +259,19 @@ def train(corpus: Path | None, out: Path | None, quick: bool) -> None:
 @click.option("--cross-validate", "k", type=int, default=0, help="K-fold cross-validation over train+dev.")
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the full results as JSON.")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='Your own labelled passages instead of the corpus: JSONL rows with "text" and any of '
+                   '"spectrum", "approach", "domain", "challenges".')
 @_model_opt
-def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as_json: bool, model: Path | None) -> None:
+def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as_json: bool, gold: Path | None,
+             model: Path | None) -> None:
     """Measure the engine against gold labels, with baselines side by side.
 
     \b
     Example:
       spectrum evaluate --split test
       spectrum evaluate --leave-one-batch-out
+      spectrum evaluate --gold my-labelled-passages.jsonl
     """
     from spectrum.model import load_model
     from spectrum.report.accuracy import format_evaluation, format_held_out
@@ -274,6 +279,15 @@ def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as
     from spectrum.training import evaluate as run
 
     try:
+        if gold is not None:
+            from spectrum.gold import corpus_majority, evaluate_gold, read_gold
+
+            with gold.open("rb") as stream:
+                rows = read_gold(stream, str(gold))
+            result = evaluate_gold(_engine((), model), _engine((), None, rules_only=True), rows, gold.name,
+                                   corpus_majority(corpus))
+            click.echo(json.dumps(result, indent=2) if as_json else format_evaluation(result))
+            return
         trained = load_model(model)
         log = (lambda s: click.echo(s, err=True))
         if lobo or loro:

@@ -39,6 +39,18 @@ def test_decide_abstains_when_strong_rules_contradict_unsure_model() -> None:
     assert d.label == "none" and "rules say autonomous" in d.explanation[-1]
 
 
+def test_decide_a_current_rule_vote_rescues_a_position_the_model_read_as_none() -> None:
+    d = decide("spectrum", probs(standardised=0.3, aligned=0.05, none=0.65), votes(standardised=1.2), 0.4)
+    assert d.label == "standardised" and d.confidence == 0.3 and d.explanation[-1].startswith("rescued:")
+
+
+def test_decide_no_rescue_for_a_weak_vote_a_position_the_model_rules_out_or_a_context_cue() -> None:
+    assert decide("spectrum", probs(standardised=0.3, none=0.7), votes(standardised=0.8), 0.4).label == "none"
+    assert decide("spectrum", probs(standardised=0.1, none=0.9), votes(standardised=2.0), 0.4).label == "none"
+    assert decide("spectrum", probs(standardised=0.3, none=0.7), votes(standardised=1.2, none=1.0), 0.4).label == "none"
+    assert decide("domain", {"finance": 0.3, "other": 0.7}, {"finance": 2.0}, 0.4, abstain_label=None).label == "other"
+
+
 def test_decide_domain_never_abstains() -> None:
     d = decide("domain", {"finance": 0.2, "hr": 0.1, "other": 0.7}, {"finance": 1.0}, 0.9, abstain_label=None)
     assert d.label == "other" and not d.abstained

@@ -1,0 +1,110 @@
+"""Scoring the engine on passages someone else labelled.
+
+The corpus test split measures the engine on text written by the same kind of writer who wrote
+its training rows, and so overstates what happens on real trust documents. A researcher or
+reviewer with their own labelled passages (any subset of spectrum, approach, domain and
+challenges) gets the same tables as ``spectrum evaluate`` on them: the engine, rules alone and the
+majority class of the corpus, side by side.
+
+A gold file is all-or-nothing: a bad line stops the evaluation with its line number, because
+figures computed on the rows that happened to parse would not be the figures of the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from spectrum.decide import rule_label
+from spectrum.errors import InputError
+from spectrum.rules.votes import votes
+from spectrum.vocab import APPROACH_LABELS, CHALLENGES, DOMAINS, SPECTRUM_LABELS
+
+GOLD_AXES: dict[str, tuple[str, ...]] = {"spectrum": SPECTRUM_LABELS, "approach": APPROACH_LABELS, "domain": DOMAINS}
+
+
+def read_gold(lines: Iterable[bytes], name: str) -> list[dict[str, Any]]:
+    """Rows with ``text`` and the labels they carry, checked against the vocabulary."""
+    rows: list[dict[str, Any]] = []
+    for n, raw in enumerate(lines, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"line {n}: not UTF-8", name) from None
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {n}: invalid JSON ({exc.msg})", name) from None
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
+            raise InputError(f"line {n}: missing or empty text key", name)
+        for axis, labels in GOLD_AXES.items():
+            if axis in row and row[axis] not in labels:
+                raise InputError(f"line {n}: unknown {axis} label {row[axis]!r} (one of: {', '.join(labels)})", name)
+        flags = row.get("challenges")
+        if flags is not None and (not isinstance(flags, list) or any(c not in CHALLENGES for c in flags)):
+            raise InputError(f"line {n}: challenges must be a list of: {', '.join(CHALLENGES)}", name)
+        rows.append(row)
+    if not rows:
+        raise InputError("no labelled rows", name)
+    if not any(axis in row for row in rows for axis in (*GOLD_AXES, "challenges")):
+        raise InputError(f"no row carries a label ({', '.join((*GOLD_AXES, 'challenges'))})", name)
+    return rows
+
+
+def evaluate_gold(engine: Any, rules_only: Any, rows: list[dict[str, Any]], name: str,
+                  majority: dict[str, str]) -> dict[str, Any]:
+    """``spectrum evaluate``'s result shape for a gold file.
+
+    There is no model-without-rules baseline: it would mean retraining, and the corpus split
+    already reports it.
+    """
+    import numpy as np
+
+    from spectrum.training import challenge_scores, expected_calibration_error, scores
+
+    texts = [r["text"] for r in rows]
+    found = engine.classify_texts(texts)
+    ruled = [votes(c.evidence) for c in found]
+    out: dict[str, Any] = {"split": "gold", "title": f"the gold file {name}", "n": len(rows), "axes": {}, "examples": []}
+    for axis, labels in GOLD_AXES.items():
+        idx = [i for i, r in enumerate(rows) if axis in r]
+        if not idx:
+            continue
+        gold = [rows[i][axis] for i in idx]
+        decided = [getattr(found[i], axis) for i in idx]
+        pred = [d.label for d in decided]
+        rules_pred = [rule_label(ruled[i][axis], "other" if axis == "domain" else "none") for i in idx]
+        out["axes"][axis] = {
+            "engine": scores(gold, pred, labels),
+            "rules_only": scores(gold, rules_pred, labels),
+            "majority": scores(gold, [majority[axis]] * len(gold), labels),
+            "ece": expected_calibration_error(gold, [d.scores for d in decided]),
+            "threshold": engine.model.thresholds.get(axis, 0.5) if engine.model else None,
+        }
+        out["examples"] += [{"axis": axis, "gold": g, "pred": p, "text": texts[i], "id": str(rows[i].get("id", i + 1))}
+                            for i, g, p in zip(idx, gold, pred, strict=True) if g != p]
+    flagged_rows = [i for i, r in enumerate(rows) if "challenges" in r]
+    out["challenges"] = {}
+    if flagged_rows:
+        rule_flags = rules_only.classify_texts([texts[i] for i in flagged_rows])
+        for challenge in CHALLENGES:
+            gold_flags = np.array([challenge in rows[i]["challenges"] for i in flagged_rows])
+            out["challenges"][challenge] = {
+                "engine": challenge_scores(gold_flags, np.array([challenge in found[i].challenges for i in flagged_rows])),
+                "rules_only": challenge_scores(gold_flags, np.array([challenge in c.challenges for c in rule_flags])),
+            }
+    return out
+
+
+def corpus_majority(corpus: Path | None = None) -> dict[str, str]:
+    """The most common label of each axis in the corpus train split: the majority baseline."""
+    from spectrum.corpus.load import load_segments, load_splits
+
+    splits = load_splits(corpus)
+    train = [s for s in load_segments(corpus) if splits.get(s.id) == "train"]
+    return {axis: Counter(getattr(s, axis) for s in train).most_common(1)[0][0] for axis in GOLD_AXES}
