@@ -280,10 +280,9 @@ def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as
 
     try:
         if gold is not None:
-            from spectrum.gold import corpus_majority, evaluate_gold, read_gold
+            from spectrum.gold import corpus_majority, evaluate_gold, load_gold
 
-            with gold.open("rb") as stream:
-                rows = read_gold(stream, str(gold))
+            rows = load_gold(gold)
             result = evaluate_gold(_engine((), model), _engine((), None, rules_only=True), rows, gold.name,
                                    corpus_majority(corpus))
             click.echo(json.dumps(result, indent=2) if as_json else format_evaluation(result))

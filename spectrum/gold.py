@@ -20,10 +20,18 @@ from typing import Any
 
 from spectrum.decide import rule_label
 from spectrum.errors import InputError
+from spectrum.ingest.decode import MAX_FILE_BYTES, check_size
 from spectrum.rules.votes import votes
 from spectrum.vocab import APPROACH_LABELS, CHALLENGES, DOMAINS, SPECTRUM_LABELS
 
 GOLD_AXES: dict[str, tuple[str, ...]] = {"spectrum": SPECTRUM_LABELS, "approach": APPROACH_LABELS, "domain": DOMAINS}
+
+
+def load_gold(path: Path, limit: int = MAX_FILE_BYTES) -> list[dict[str, Any]]:
+    """A gold file's rows; an empty or oversized file is refused before reading (every row is held)."""
+    check_size(path, limit)
+    with path.open("rb") as stream:
+        return read_gold(stream, str(path))
 
 
 def read_gold(lines: Iterable[bytes], name: str) -> list[dict[str, Any]]:

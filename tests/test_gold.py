@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spectrum.cli import cli
-from spectrum.errors import InputError
-from spectrum.gold import read_gold
+from spectrum.errors import InputError, SpectrumError
+from spectrum.gold import load_gold, read_gold
 
 ROWS = [
     {"id": "g1", "text": "Payroll for all our academies is run centrally by the trust finance team.",
@@ -52,6 +52,17 @@ def test_a_gold_file_without_rows_or_labels_is_refused() -> None:
         read_gold([b"\n", b"  \n"], "empty.jsonl")
     with pytest.raises(InputError, match="no row carries a label"):
         read_gold(lines([{"text": "Just text."}]), "plain.jsonl")
+
+
+def test_an_empty_or_oversized_gold_file_is_refused_before_reading(tmp_path: Path) -> None:
+    empty, big = tmp_path / "empty.jsonl", tmp_path / "big.jsonl"
+    empty.write_bytes(b"")
+    big.write_bytes(b"".join(lines(ROWS)) * 50)
+    with pytest.raises(SpectrumError, match=r"empty\.jsonl: empty file"):
+        load_gold(empty)
+    with pytest.raises(SpectrumError, match=r"big\.jsonl: file is .* MB, over the .* MB limit"):
+        load_gold(big, limit=1000)
+    assert len(load_gold(big)) == 150
 
 
 @given(st.lists(st.sampled_from(["standardised", "aligned", "autonomous", "none"]), min_size=1, max_size=5))
