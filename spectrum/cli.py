@@ -283,8 +283,7 @@ def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as
             from spectrum.gold import corpus_majority, evaluate_gold, load_gold
 
             rows = load_gold(gold)
-            result = evaluate_gold(_engine((), model), _engine((), None, rules_only=True), rows, gold.name,
-                                   corpus_majority(corpus))
+            result = evaluate_gold(_engine((), model), rows, gold.name, corpus_majority(corpus))
             click.echo(json.dumps(result, indent=2) if as_json else format_evaluation(result))
             return
         trained = load_model(model)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from spectrum.decide import rule_label
+from spectrum.decide import detected_challenges, rule_label
 from spectrum.errors import InputError
 from spectrum.ingest.decode import MAX_FILE_BYTES, check_size
 from spectrum.rules.votes import votes
@@ -64,12 +64,12 @@ def read_gold(lines: Iterable[bytes], name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def evaluate_gold(engine: Any, rules_only: Any, rows: list[dict[str, Any]], name: str,
-                  majority: dict[str, str]) -> dict[str, Any]:
+def evaluate_gold(engine: Any, rows: list[dict[str, Any]], name: str, majority: dict[str, str]) -> dict[str, Any]:
     """``spectrum evaluate``'s result shape for a gold file.
 
     There is no model-without-rules baseline: it would mean retraining, and the corpus split
-    already reports it.
+    already reports it. Rules alone are read from the engine's own rule hits, so the text is
+    tokenised and matched once.
     """
     import numpy as np
 
@@ -98,14 +98,13 @@ def evaluate_gold(engine: Any, rules_only: Any, rows: list[dict[str, Any]], name
                             for i, g, p in zip(idx, gold, pred, strict=True) if g != p]
     flagged_rows = [i for i, r in enumerate(rows) if "challenges" in r]
     out["challenges"] = {}
-    if flagged_rows:
-        rule_flags = rules_only.classify_texts([texts[i] for i in flagged_rows])
-        for challenge in CHALLENGES:
-            gold_flags = np.array([challenge in rows[i]["challenges"] for i in flagged_rows])
-            out["challenges"][challenge] = {
-                "engine": challenge_scores(gold_flags, np.array([challenge in found[i].challenges for i in flagged_rows])),
-                "rules_only": challenge_scores(gold_flags, np.array([challenge in c.challenges for c in rule_flags])),
-            }
+    rule_flags = {i: detected_challenges(ruled[i]["challenge"], None, {}) for i in flagged_rows}
+    for challenge in CHALLENGES if flagged_rows else ():
+        gold_flags = np.array([challenge in rows[i]["challenges"] for i in flagged_rows])
+        out["challenges"][challenge] = {
+            "engine": challenge_scores(gold_flags, np.array([challenge in found[i].challenges for i in flagged_rows])),
+            "rules_only": challenge_scores(gold_flags, np.array([challenge in rule_flags[i] for i in flagged_rows])),
+        }
     return out
 
 
