@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -246,3 +247,22 @@ def test_a_worker_keeps_the_corpus_words_across_memory_zones() -> None:
 
     assert kept_after_a_zone(warm=True) == (True, False)
     assert kept_after_a_zone(warm=False) == (False, False)  # without it, the zone takes the words away
+
+
+def test_warming_by_distinct_chunks_leaves_the_vocabulary_of_every_passage() -> None:
+    """The tokenizer works chunk by chunk, so each distinct chunk once is as good as every passage."""
+    from spectrum.batch.work import warm_vocabulary
+    from spectrum.corpus.load import load_segments
+    from spectrum.nlp import make_nlp
+
+    warmed = make_nlp.__wrapped__()
+    warm_vocabulary(warmed)
+    every = make_nlp.__wrapped__()
+    for _ in every.tokenizer.pipe([s.text for s in load_segments()]):
+        pass
+
+    def words(nlp: Any) -> set[str]:  # runs of spaces inside a passage are the only other entries
+        return {lex.orth_ for lex in nlp.vocab if lex.orth_.strip()}
+
+    assert words(warmed) == words(every)
+    assert len(warmed.vocab) > 5000

@@ -99,6 +99,9 @@ def warm_vocabulary(nlp: Any) -> int:
     passages once per worker (about a second) keeps the words trust documents use: on the sample
     trusts' 45,000 words, written apart from the corpus, the words new to a zone fell from 11,430
     to 2,748 and the spaCy pipeline's time inside a zone from 0.94 s to 0.36 s, for about 3 MB.
+    The tokenizer makes lexemes and caches its splits per whitespace-separated chunk, so tokenising
+    each distinct chunk once leaves the same vocabulary as tokenising every passage, in a sixth of
+    the time (0.07 s instead of 0.45 s, paid by every worker at start-up).
     Without the corpus (an engine installed without it) nothing is warmed.
     """
     from spectrum.corpus.load import load_segments
@@ -107,8 +110,9 @@ def warm_vocabulary(nlp: Any) -> int:
         texts = [s.text for s in load_segments()]
     except (SpectrumError, OSError):
         texts = []  # warming up is for speed and must never fail a run
-    for _ in nlp.tokenizer.pipe(texts, batch_size=1000):
-        pass
+    chunks = sorted({chunk for text in texts for chunk in text.split()})
+    for i in range(0, len(chunks), 2000):
+        nlp.tokenizer(" ".join(chunks[i : i + 2000]))
     return len(nlp.vocab)
 
 
