@@ -84,13 +84,16 @@ def evaluate_gold(engine: Any, rows: list[dict[str, Any]], name: str, majority: 
         if not idx:
             continue
         gold = [rows[i][axis] for i in idx]
+        # macro-F1 over the labels the file uses: a label no row has (a gold file of policies
+        # with no safeguarding passage) would add an F1 of 0 to every system's average
+        used = [lab for lab in labels if lab in set(gold)]
         decided = [getattr(found[i], axis) for i in idx]
         pred = [d.label for d in decided]
         rules_pred = [rule_label(ruled[i][axis], "other" if axis == "domain" else "none") for i in idx]
         out["axes"][axis] = {
-            "engine": scores(gold, pred, labels),
-            "rules_only": scores(gold, rules_pred, labels),
-            "majority": scores(gold, [majority[axis]] * len(gold), labels),
+            "engine": scores(gold, pred, used),
+            "rules_only": scores(gold, rules_pred, used),
+            "majority": scores(gold, [majority[axis]] * len(gold), used),
             "ece": expected_calibration_error(gold, [d.scores for d in decided]),
             "threshold": engine.model.thresholds.get(axis, 0.5) if engine.model else None,
         }

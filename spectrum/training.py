@@ -9,6 +9,7 @@ majority class) are always reported next to the engine.
 from __future__ import annotations
 
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -103,9 +104,15 @@ def scores(gold: Any, pred: Sequence[str], labels: Sequence[str]) -> dict[str, A
         "accuracy": float(np.mean(np.asarray(gold) == np.asarray(pred))),
         "per_label": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
                       for i, lab in enumerate(labels)},
-        "confusion": confusion_matrix(gold, pred, labels=list(labels)).tolist(),
+        "confusion": _confusion(gold, pred, labels),
         "labels": list(labels),
     }
+
+
+def _confusion(gold: Any, pred: Sequence[str], labels: Sequence[str]) -> list[list[int]]:
+    with warnings.catch_warnings():  # one label (a gold file that uses one) is a 1x1 matrix, not a fault
+        warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
+        return confusion_matrix(gold, pred, labels=list(labels)).tolist()  # type: ignore[no-any-return]
 
 
 def expected_calibration_error(gold: Sequence[str], probs: list[dict[str, float]], bins: int = 10) -> float:

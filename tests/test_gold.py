@@ -82,6 +82,9 @@ def test_evaluate_gold_prints_engine_rules_and_majority_for_the_labelled_axes(tm
     assert set(spectrum) >= {"engine", "rules_only", "majority"} and "model_without_rules" not in spectrum
     assert sum(spectrum["engine"]["per_label"][lab]["support"] for lab in spectrum["engine"]["labels"]) == 3
     assert out["axes"]["domain"]["engine"]["per_label"]["finance"]["support"] == 1
+    # macro-F1 averages over the labels the file uses, not over every label of the vocabulary
+    assert spectrum["engine"]["labels"] == ["standardised", "autonomous", "none"]
+    assert set(out["axes"]["domain"]["majority"]["labels"]) == {"finance", "other"}
     assert out["axes"]["approach"]["majority"]["accuracy"] == 1.0  # one row, labelled none, the corpus majority
     assert set(out["challenges"]) and all(c["engine"]["support"] == 0 for c in out["challenges"].values())
     table = CliRunner().invoke(cli, ["evaluate", "--gold", str(gold)])
