@@ -6,7 +6,6 @@ classified in batches (one ``predict_proba`` per axis per batch), never one segm
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,11 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Span
 
-from spectrum import __version__
 from spectrum.collector import collector_paused, settle_heap
 from spectrum.decide import SCORE_DECIMALS, decide, detected_challenges
 from spectrum.features import feature_rows
-from spectrum.model import AXES, TrainedModel, default_model_path, load_model
+from spectrum.identity import default_model_path, engine_info
+from spectrum.model import AXES, TrainedModel, load_model
 from spectrum.models import Classification, Document, EngineInfo, FileProblem, Segment, TrustReport
 from spectrum.nlp import make_nlp
 from spectrum.rules import CompiledRules, compile_rules
@@ -57,7 +56,7 @@ class Engine:
     @property
     def info(self) -> EngineInfo:
         """Versions and hashes that identify what produced a result."""
-        return _info(self.model_path, self.rules.book.digest)
+        return engine_info(self.model_path, self.rules.book.digest)
 
     def thresholds(self) -> dict[str, float]:
         """Abstention thresholds: the model card's, else defaults."""
@@ -129,25 +128,6 @@ class Engine:
         """Segment and classify documents one at a time (documents stream; nothing accumulates)."""
         for parsed in parse_documents(documents, self.nlp):
             yield parsed, self.classify_spans([p.span for p in parsed], [p.segment for p in parsed])
-
-
-def _info(model_path: Path | None, rules_hash: str) -> EngineInfo:
-    model_hash = "none"
-    if model_path and model_path.is_file():
-        model_hash = hashlib.sha256(model_path.read_bytes()).hexdigest()[:16]
-    return EngineInfo(version=__version__, model=model_path.name if model_path else "rules-only",
-                      model_hash=model_hash, rules_hash=rules_hash)
-
-
-def describe(rules: Sequence[Path] | None = None, model: Path | None = None, rules_only: bool = False) -> EngineInfo:
-    """What ``Engine.load`` with these arguments would report as ``info``, without building it.
-
-    Batch runs key their work on this before any worker loads a pipeline; the rule files are still
-    validated, so a bad rule folder fails the run at once.
-    """
-    from spectrum.rules.loader import load_rules
-
-    return _info(None if rules_only else (model or default_model_path()), load_rules(rules).digest)
 
 
 def analyse(

@@ -15,7 +15,6 @@ import json
 import platform
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from sklearn.pipeline import Pipeline
 from spacy.tokens import Span
 
 from spectrum.errors import ModelError
+from spectrum.identity import default_model_path
 from spectrum.vocab import APPROACH_LABELS, CHALLENGES, DOMAINS, SPECTRUM_LABELS
 
 AXES: dict[str, tuple[str, ...]] = {"spectrum": SPECTRUM_LABELS, "approach": APPROACH_LABELS, "domain": DOMAINS}
@@ -217,11 +217,6 @@ def _features(features: ColumnTransformer, rows: NDArray[np.object_], cache: dic
             block = block * weights[name]
         blocks.append(sparse.csr_matrix(block))
     return sparse.hstack(blocks, format="csr")
-
-
-def default_model_path() -> Path:
-    """The shipped model inside the installed package."""
-    return Path(str(resources.files("spectrum") / "_data" / "model" / "spectrum.skops"))
 
 
 def card_path(model_path: Path) -> Path:

@@ -266,3 +266,11 @@ def test_warming_by_distinct_chunks_leaves_the_vocabulary_of_every_passage() -> 
 
     assert words(warmed) == words(every)
     assert len(warmed.vocab) > 5000
+
+
+def test_the_parent_of_a_batch_run_plans_without_importing_spacy_or_scikit_learn() -> None:
+    """Workers load the engine themselves; a parent that imported it too would delay their start."""
+    code = ("import sys; from spectrum.batch import run_batch; from spectrum.identity import describe; "
+            "describe(); print(sorted(m for m in ('spacy', 'sklearn', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -27,7 +27,7 @@ from spectrum.batch.plan import Plan, make_plan
 from spectrum.batch.store import Store, atomic_write, locked, write_json
 from spectrum.batch.tables import documents_schema, findings_schema, practices_schema, segments_schema
 from spectrum.batch.work import EngineSpec, ShardTask, TrustTask, run_shard, run_trust
-from spectrum.engine import describe
+from spectrum.identity import describe
 
 OUTPUTS = ("segments.parquet", "documents.parquet", "practices.parquet", "practices.csv", "findings.parquet",
            "findings.csv", "errors.csv", "run.json")
