@@ -259,11 +259,12 @@ def train(corpus: Path | None, out: Path | None, quick: bool) -> None:
 @click.option("--cross-validate", "k", type=int, default=0, help="K-fold cross-validation over train+dev.")
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the full results as JSON.")
-@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
               help='Your own labelled passages instead of the corpus: JSONL rows with "text" and any of '
-                   '"spectrum", "approach", "domain", "challenges".')
+                   '"spectrum", "approach", "domain", "challenges". Give it twice (two coders, rows with the '
+                   'same "id") to see how far the coders agree with each other beside the engine.')
 @_model_opt
-def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as_json: bool, gold: Path | None,
+def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as_json: bool, gold: tuple[Path, ...],
              model: Path | None) -> None:
     """Measure the engine against gold labels, with baselines side by side.
 
@@ -272,6 +273,7 @@ def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as
       spectrum evaluate --split test
       spectrum evaluate --leave-one-batch-out
       spectrum evaluate --gold my-labelled-passages.jsonl
+      spectrum evaluate --gold coder-a.jsonl --gold coder-b.jsonl
     """
     from spectrum.model import load_model
     from spectrum.report.accuracy import format_evaluation, format_held_out
@@ -279,12 +281,19 @@ def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as
     from spectrum.training import evaluate as run
 
     try:
-        if gold is not None:
-            from spectrum.gold import corpus_majority, evaluate_gold, load_gold
+        if gold:
+            from spectrum.gold import compare_gold, corpus_majority, evaluate_gold, format_comparison, load_gold
 
-            rows = load_gold(gold)
-            result = evaluate_gold(_engine((), model), rows, gold.name, corpus_majority(corpus))
-            click.echo(json.dumps(result, indent=2) if as_json else format_evaluation(result))
+            files = [(str(path), load_gold(path)) for path in gold]  # every file checked before any work
+            engine, majority = _engine((), model), corpus_majority(corpus)
+            results = [evaluate_gold(engine, rows, Path(name).name, majority) for name, rows in files]
+            pairs = compare_gold(files, [r["predicted"] for r in results]) if len(files) > 1 else []
+            if as_json:
+                click.echo(json.dumps(results[0] if len(files) == 1 else {"files": results, "agreement": pairs},
+                                      indent=2))
+            else:
+                click.echo("\n".join(format_evaluation(r) for r in results)
+                           + ("\n" + format_comparison(pairs) if pairs else ""))
             return
         trained = load_model(model)
         log = (lambda s: click.echo(s, err=True))

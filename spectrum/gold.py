@@ -78,7 +78,8 @@ def evaluate_gold(engine: Any, rows: list[dict[str, Any]], name: str, majority: 
     texts = [r["text"] for r in rows]
     found = engine.classify_texts(texts)
     ruled = [votes(c.evidence) for c in found]
-    out: dict[str, Any] = {"split": "gold", "title": f"the gold file {name}", "n": len(rows), "axes": {}, "examples": []}
+    out: dict[str, Any] = {"split": "gold", "title": f"the gold file {name}", "n": len(rows), "axes": {}, "examples": [],
+                           "predicted": [{axis: getattr(c, axis).label for axis in GOLD_AXES} for c in found]}
     for axis, labels in GOLD_AXES.items():
         idx = [i for i, r in enumerate(rows) if axis in r]
         if not idx:
@@ -118,3 +119,68 @@ def corpus_majority(corpus: Path | None = None) -> dict[str, str]:
     splits = load_splits(corpus)
     train = [s for s in load_segments(corpus) if splits.get(s.id) == "train"]
     return {axis: Counter(getattr(s, axis) for s in train).most_common(1)[0][0] for axis in GOLD_AXES}
+
+
+def compare_gold(files: list[tuple[str, list[dict[str, Any]]]],
+                 predicted: list[list[dict[str, str]]]) -> list[dict[str, Any]]:
+    """Each pair of gold files against each other, and the engine against each, on the rows they share.
+
+    Two people coding the same passages rarely agree fully; how far they agree is the ceiling a
+    reviewer should hold the engine to, on the same rows. Rows are paired by ``id``, so every row
+    of every file needs one, and a shared id must carry the same text in both files.
+    ``predicted`` holds the engine's labels for each file's rows, in the file's order.
+    """
+    from sklearn.metrics import cohen_kappa_score, f1_score
+
+    by_id: list[dict[str, tuple[dict[str, Any], dict[str, str]]]] = []
+    for (name, rows), labels in zip(files, predicted, strict=True):
+        index: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
+        for n, (row, label) in enumerate(zip(rows, labels, strict=True), 1):
+            if "id" not in row:
+                raise InputError(f"row {n} has no id; comparing gold files pairs their rows by id", name)
+            index[str(row["id"])] = (row, label)
+        by_id.append(index)
+
+    def kappa(a: list[str], b: list[str]) -> float:
+        return float(cohen_kappa_score(a, b)) if len(set(a) | set(b)) > 1 else 1.0
+
+    out = []
+    for i in range(len(files)):
+        for j in range(i + 1, len(files)):
+            (name_a, _), (name_b, _) = files[i], files[j]
+            shared = [k for k in by_id[i] if k in by_id[j]]
+            for k in shared:
+                if by_id[i][k][0]["text"].strip() != by_id[j][k][0]["text"].strip():
+                    raise InputError(f"id {k} has a different text in {name_b}", name_a)
+            pair: dict[str, Any] = {"a": name_a, "b": name_b, "shared": len(shared), "axes": {}}
+            for axis in GOLD_AXES:
+                both = [k for k in shared if axis in by_id[i][k][0] and axis in by_id[j][k][0]]
+                if not both:
+                    continue
+                a = [by_id[i][k][0][axis] for k in both]
+                b = [by_id[j][k][0][axis] for k in both]
+                engine = [by_id[i][k][1][axis] for k in both]
+                pair["axes"][axis] = {
+                    "n": len(both),
+                    "kappa": kappa(a, b),
+                    "macro_f1": float(f1_score(a, b, labels=sorted(set(a)), average="macro", zero_division=0)),
+                    "engine_kappa_a": kappa(a, engine),
+                    "engine_kappa_b": kappa(b, engine),
+                }
+            out.append(pair)
+    return out
+
+
+def format_comparison(pairs: list[dict[str, Any]]) -> str:
+    """The comparison as a Markdown table, to read beside each file's evaluation."""
+    lines = ["## Agreement between gold files", "",
+             "Cohen's kappa on the rows both files label (macro-F1 with the first file as reference).", "",
+             "| first file | second file | axis | rows | files agree | engine vs first | engine vs second |",
+             "|---|---|---|---|---|---|---|"]
+    for p in pairs:
+        if not p["axes"]:
+            lines.append(f"| {p['a']} | {p['b']} | – | {p['shared']} | – | – | – |")
+        for axis, m in p["axes"].items():
+            lines.append(f"| {p['a']} | {p['b']} | {axis} | {m['n']} | {m['kappa']:.3f} ({m['macro_f1']:.3f}) "
+                         f"| {m['engine_kappa_a']:.3f} | {m['engine_kappa_b']:.3f} |")
+    return "\n".join(lines) + "\n"

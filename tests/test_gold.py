@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from sklearn.metrics import cohen_kappa_score
 
 from spectrum.cli import cli
 from spectrum.errors import InputError, SpectrumError
@@ -98,3 +99,37 @@ def test_evaluate_gold_fails_with_one_line_naming_the_file(tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["evaluate", "--gold", str(gold)])
     assert result.exit_code != 0
     assert "bad.jsonl: line 1: unknown domain label 'catering'" in result.output
+
+
+def test_two_coders_are_compared_with_each_other_and_with_the_engine(tmp_path: Path) -> None:
+    """The coders' agreement is the ceiling to read the engine against, on the same rows."""
+    second = [dict(r) for r in ROWS]
+    second[2]["spectrum"] = "autonomous"  # the coders differ on one of three rows
+    a, b = tmp_path / "coder-a.jsonl", tmp_path / "coder-b.jsonl"
+    a.write_bytes(b"".join(lines(ROWS)))
+    b.write_bytes(b"".join(lines(second)))
+    result = CliRunner().invoke(cli, ["evaluate", "--gold", str(a), "--gold", str(b), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert [f["title"] for f in out["files"]] == ["the gold file coder-a.jsonl", "the gold file coder-b.jsonl"]
+    (pair,) = out["agreement"]
+    spectrum = pair["axes"]["spectrum"]
+    assert pair["shared"] == 3 and spectrum["n"] == 3
+    assert spectrum["kappa"] == pytest.approx(cohen_kappa_score(
+        [r["spectrum"] for r in ROWS], [r["spectrum"] for r in second]))
+    assert spectrum["kappa"] < 1.0 and pair["axes"]["approach"]["n"] == 1
+    engine = [p["spectrum"] for p in out["files"][0]["predicted"]]
+    assert spectrum["engine_kappa_b"] == pytest.approx(cohen_kappa_score([r["spectrum"] for r in second], engine))
+    table = CliRunner().invoke(cli, ["evaluate", "--gold", str(a), "--gold", str(b)])
+    assert "## Agreement between gold files" in table.output and "| spectrum | 3 |" in table.output
+
+
+def test_comparing_coders_needs_ids_and_the_same_text_under_an_id(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_bytes(b"".join(lines(ROWS)))
+    b.write_bytes(b"".join(lines([{k: v for k, v in r.items() if k != "id"} for r in ROWS])))
+    result = CliRunner().invoke(cli, ["evaluate", "--gold", str(a), "--gold", str(b)])
+    assert result.exit_code != 0 and "b.jsonl: row 1 has no id" in result.output
+    b.write_bytes(b"".join(lines([{**ROWS[0], "text": "Something else."}, *ROWS[1:]])))
+    result = CliRunner().invoke(cli, ["evaluate", "--gold", str(a), "--gold", str(b)])
+    assert result.exit_code != 0 and "id g1 has a different text" in result.output
