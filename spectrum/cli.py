@@ -238,7 +238,8 @@ def train(corpus: Path | None, out: Path | None, quick: bool) -> None:
     Example:
       spectrum train --out model.skops
     """
-    from spectrum.model import Hyper, default_model_path, save_model
+    from spectrum.identity import default_model_path
+    from spectrum.model import Hyper, save_model
     from spectrum.training import GRID
     from spectrum.training import train as run
 
@@ -276,18 +277,16 @@ def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as
       spectrum evaluate --gold coder-a.jsonl --gold coder-b.jsonl
     """
     from spectrum.model import load_model
-    from spectrum.report.accuracy import format_evaluation, format_held_out
+    from spectrum.report.accuracy import format_comparison, format_evaluation, format_held_out
     from spectrum.training import cross_validate, held_out
     from spectrum.training import evaluate as run
 
     try:
         if gold:
-            from spectrum.gold import compare_gold, corpus_majority, evaluate_gold, format_comparison, load_gold
+            from spectrum.gold import corpus_majority, evaluate_gold_files, load_gold
 
             files = [(str(path), load_gold(path)) for path in gold]  # every file checked before any work
-            engine, majority = _engine((), model), corpus_majority(corpus)
-            results = [evaluate_gold(engine, rows, Path(name).name, majority) for name, rows in files]
-            pairs = compare_gold(files, [r["predicted"] for r in results]) if len(files) > 1 else []
+            results, pairs = evaluate_gold_files(_engine((), model), files, corpus_majority(corpus))
             if as_json:
                 click.echo(json.dumps(results[0] if len(files) == 1 else {"files": results, "agreement": pairs},
                                       indent=2))

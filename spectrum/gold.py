@@ -64,8 +64,23 @@ def read_gold(lines: Iterable[bytes], name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def evaluate_gold(engine: Any, rows: list[dict[str, Any]], name: str, majority: dict[str, str]) -> dict[str, Any]:
-    """``spectrum evaluate``'s result shape for a gold file.
+def evaluate_gold_files(engine: Any, files: list[tuple[str, list[dict[str, Any]]]],
+                        majority: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each gold file's evaluation and, given two or more, their comparison (``compare_gold``).
+
+    Coders' files label the same passages, so each distinct text is classified once for all files.
+    """
+    texts = list(dict.fromkeys(r["text"] for _, rows in files for r in rows))
+    found = dict(zip(texts, engine.classify_texts(texts), strict=True))
+    results = [evaluate_gold(engine, rows, Path(name).name, majority, [found[r["text"]] for r in rows])
+               for name, rows in files]
+    pairs = compare_gold(files, [r["predicted"] for r in results]) if len(files) > 1 else []
+    return results, pairs
+
+
+def evaluate_gold(engine: Any, rows: list[dict[str, Any]], name: str, majority: dict[str, str],
+                  found: list[Any] | None = None) -> dict[str, Any]:
+    """``spectrum evaluate``'s result shape for a gold file (``found``: the rows' classifications, if made).
 
     There is no model-without-rules baseline: it would mean retraining, and the corpus split
     already reports it. Rules alone are read from the engine's own rule hits, so the text is
@@ -76,7 +91,7 @@ def evaluate_gold(engine: Any, rows: list[dict[str, Any]], name: str, majority: 
     from spectrum.training import challenge_scores, expected_calibration_error, scores
 
     texts = [r["text"] for r in rows]
-    found = engine.classify_texts(texts)
+    found = found if found is not None else engine.classify_texts(texts)
     ruled = [votes(c.evidence) for c in found]
     out: dict[str, Any] = {"split": "gold", "title": f"the gold file {name}", "n": len(rows), "axes": {}, "examples": [],
                            "predicted": [{axis: getattr(c, axis).label for axis in GOLD_AXES} for c in found]}
@@ -170,17 +185,3 @@ def compare_gold(files: list[tuple[str, list[dict[str, Any]]]],
             out.append(pair)
     return out
 
-
-def format_comparison(pairs: list[dict[str, Any]]) -> str:
-    """The comparison as a Markdown table, to read beside each file's evaluation."""
-    lines = ["## Agreement between gold files", "",
-             "Cohen's kappa on the rows both files label (macro-F1 with the first file as reference).", "",
-             "| first file | second file | axis | rows | files agree | engine vs first | engine vs second |",
-             "|---|---|---|---|---|---|---|"]
-    for p in pairs:
-        if not p["axes"]:
-            lines.append(f"| {p['a']} | {p['b']} | – | {p['shared']} | – | – | – |")
-        for axis, m in p["axes"].items():
-            lines.append(f"| {p['a']} | {p['b']} | {axis} | {m['n']} | {m['kappa']:.3f} ({m['macro_f1']:.3f}) "
-                         f"| {m['engine_kappa_a']:.3f} | {m['engine_kappa_b']:.3f} |")
-    return "\n".join(lines) + "\n"

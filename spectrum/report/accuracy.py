@@ -69,3 +69,18 @@ def format_held_out(result: dict[str, Any]) -> str:
     lines.append("| **worst** | | " + " | ".join(
         f"{result['summary'][a]['worst']:.3f} ({result['summary'][a]['worst_group']})" for a in axes) + " |")
     return "\n".join(lines) + "\n"
+
+
+def format_comparison(pairs: list[dict[str, Any]]) -> str:
+    """The comparison as a Markdown table, to read beside each file's evaluation."""
+    lines = ["## Agreement between gold files", "",
+             "Cohen's kappa on the rows both files label (macro-F1 with the first file as reference).", "",
+             "| first file | second file | axis | rows | files agree | engine vs first | engine vs second |",
+             "|---|---|---|---|---|---|---|"]
+    for p in pairs:
+        if not p["axes"]:
+            lines.append(f"| {p['a']} | {p['b']} | – | {p['shared']} | – | – | – |")
+        for axis, m in p["axes"].items():
+            lines.append(f"| {p['a']} | {p['b']} | {axis} | {m['n']} | {m['kappa']:.3f} ({m['macro_f1']:.3f}) "
+                         f"| {m['engine_kappa_a']:.3f} | {m['engine_kappa_b']:.3f} |")
+    return "\n".join(lines) + "\n"
