@@ -11,6 +11,7 @@ from spectrum.training import (
     THRESHOLDS,
     Prepared,
     axis_grid,
+    choose_setting,
     hyper_from_card,
     paired_bootstrap,
     tune_threshold,
@@ -84,3 +85,12 @@ def test_held_out_summary_leaves_out_groups_without_a_figure() -> None:
     assert summary["challenges"] == {"mean": 0.5, "worst": 0.5, "worst_group": "policy"}
     assert summary["spectrum"]["worst_group"] == "web_page"
     assert "| web_page | 12 | 0.700 | – |" in format_held_out({"by": "register", "groups": results, "summary": summary})
+
+
+def test_the_most_regularised_setting_close_to_the_best_is_chosen() -> None:
+    trials = [(0.871, Hyper("logreg", 1.0), 0.65, "c1", None), (0.877, Hyper("logreg", 4.0), 0.6, "c4", None),
+              (0.860, Hyper("logreg", 0.25), 0.6, "c025", None)]
+    assert choose_setting(trials)[3] == "c1"  # 0.006 below the best: within tolerance, and C is smaller
+    assert choose_setting(trials[1:])[3] == "c4"  # 0.017 below: the best stands
+    ties = [(0.87, Hyper("logreg", 4.0, 0.5), 0.5, "w05", None), (0.875, Hyper("logreg", 4.0, 2.0), 0.5, "w2", None)]
+    assert choose_setting(ties)[3] == "w2"  # same C: the better on dev
