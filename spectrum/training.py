@@ -258,7 +258,7 @@ def train(corpus: Path | None = None, log: Log = print, grid: Sequence[Hyper] = 
         pipelines[axis], thresholds[axis] = pipe, t
         chosen[axis] = {"kind": h.kind, "C": h.C, "rule_weight": h.rule_weight, "rule_features": h.use_rules,
                         "dev_macro_f1": f,
-                        "why": "best decided macro-F1 on dev among the grid",
+                        "why": f"smallest C within {MODEL_TOLERANCE} of the best decided macro-F1 on dev",
                         "grid": [{"kind": th.kind, "C": th.C, "rule_weight": th.rule_weight,
                                   "rule_features": th.use_rules,
                                   "dev_macro_f1": round(tf, 4), "threshold": tt} for tf, th, tt, _, _ in trials]}
