@@ -79,8 +79,8 @@ def evaluate_gold_files(engine: Any, files: list[tuple[str, list[dict[str, Any]]
 
 
 def evaluate_gold(engine: Any, rows: list[dict[str, Any]], name: str, majority: dict[str, str],
-                  found: list[Any] | None = None) -> dict[str, Any]:
-    """``spectrum evaluate``'s result shape for a gold file (``found``: the rows' classifications, if made).
+                  found: list[Any]) -> dict[str, Any]:
+    """``spectrum evaluate``'s result shape for a gold file, from its rows' classifications ``found``.
 
     There is no model-without-rules baseline: it would mean retraining, and the corpus split
     already reports it. Rules alone are read from the engine's own rule hits, so the text is
@@ -91,7 +91,6 @@ def evaluate_gold(engine: Any, rows: list[dict[str, Any]], name: str, majority: 
     from spectrum.training import challenge_scores, expected_calibration_error, scores
 
     texts = [r["text"] for r in rows]
-    found = found if found is not None else engine.classify_texts(texts)
     ruled = [votes(c.evidence) for c in found]
     out: dict[str, Any] = {"split": "gold", "title": f"the gold file {name}", "n": len(rows), "axes": {}, "examples": [],
                            "predicted": [{axis: getattr(c, axis).label for axis in GOLD_AXES} for c in found]}
@@ -184,4 +183,3 @@ def compare_gold(files: list[tuple[str, list[dict[str, Any]]]],
                 }
             out.append(pair)
     return out
-
