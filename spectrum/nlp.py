@@ -35,6 +35,17 @@ def source_text(doc: Doc) -> str:
     return str(doc.user_data.get(TEXT_KEY) or doc.text)
 
 
+#: Entries of spacy-lookups-data's English table that are wrong for words trust documents use
+#: often: "developed" and "developing" lemmatise to "develope", so "developed together" never
+#: met a rule's "develop"; the British "trialled" is missing while "trialed" is there.
+LEMMA_CORRECTIONS: dict[str, str] = {
+    "developed": "develop",
+    "developing": "develop",
+    "developes": "develop",
+    "trialled": "trial",
+    "trialling": "trial",
+}
+
 #: Lemmas remembered per lower-case word before the memory is emptied (bounds a long run's memory).
 MAX_CACHED_LEMMAS = 200_000
 
@@ -104,6 +115,11 @@ def _build_blank() -> Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("lower_lemmatizer")
     nlp.initialize()
+    lemmatizer = nlp.get_pipe("lower_lemmatizer")
+    assert isinstance(lemmatizer, LowerLookupLemmatizer)
+    table = lemmatizer.lookups.get_table("lemma_lookup")
+    for form, lemma in LEMMA_CORRECTIONS.items():
+        table.set(form, lemma)
     return nlp
 
 

@@ -51,6 +51,16 @@ def test_decide_no_rescue_for_a_weak_vote_a_position_the_model_rules_out_or_a_co
     assert decide("domain", {"finance": 0.3, "other": 0.7}, {"finance": 2.0}, 0.4, abstain_label=None).label == "other"
 
 
+def test_decide_approach_rules_rescue_a_route_the_model_gives_no_weight_but_not_past_or_weak_ones() -> None:
+    route = {"roll-out": 0.002, "co-design": 0.003, "organic": 0.001, "none": 0.994}
+    d = decide("approach", route, {"co-design": 1.5}, 0.65)
+    assert d.label == "co-design" and d.explanation[-1].startswith("rescued:")
+    assert decide("approach", route, {"co-design": 0.8}, 0.65).label == "none"
+    assert decide("approach", route, {"co-design": 1.5, "none": 1.0}, 0.65).label == "none"
+    # spectrum keeps the model's veto
+    assert decide("spectrum", probs(standardised=0.003, none=0.997), votes(standardised=1.5), 0.5).label == "none"
+
+
 def test_decide_domain_never_abstains() -> None:
     d = decide("domain", {"finance": 0.2, "hr": 0.1, "other": 0.7}, {"finance": 1.0}, 0.9, abstain_label=None)
     assert d.label == "other" and not d.abstained

@@ -37,3 +37,19 @@ def test_nlp_lemmas_stay_right_across_memory_zones() -> None:
     after = [t.lemma_ for t in nlp(text)]  # the remembered lemma strings outlive the zone's strings
     assert inside == after == [_lookup(w) for w in text.split()]
     assert after[2] == "be" and after[3] == "run"
+
+
+def test_nlp_corrects_the_lookup_tables_wrong_lemmas_for_words_trust_documents_use() -> None:
+    doc = make_nlp()("Heads developed it together, are developing it now and trialled it in Developing schools.")
+    lemmas = {t.text: t.lemma_ for t in doc}
+    assert lemmas["developed"] == lemmas["developing"] == lemmas["Developing"] == "develop"
+    assert lemmas["trialled"] == "trial"
+
+
+def test_rule_lemma_patterns_reach_the_corrected_forms() -> None:
+    from spectrum.rules.expand import lemma_forms
+
+    forms = lemma_forms(make_nlp())
+    assert forms is not None
+    assert {"develop", "develops", "developed", "developing"} <= forms("develop")
+    assert "develope" not in {t.lemma_ for t in make_nlp()("developed developing")}

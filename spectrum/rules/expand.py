@@ -62,7 +62,11 @@ def _raw_lemma_table() -> dict[str, str] | None:
         data = json.loads(gzip.decompress(path.read_bytes()))
     except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    from spectrum.nlp import LEMMA_CORRECTIONS
+
+    return {**data, **LEMMA_CORRECTIONS}
 
 
 def _values(spec: dict[str, Any], attr: str) -> list[str] | None:
