@@ -5,7 +5,8 @@ The order is fixed and documented so every label can be explained:
 2. abstain (``none``) when that probability is under the threshold tuned on dev;
 3. abstain when a strong rule vote contradicts a model that is itself unsure;
 4. where the label so far is ``none``, a current rule vote of at least ``RESCUE_VOTE`` for a
-   position the model gives at least ``RESCUE_SCORE`` takes that position (a rescue).
+   position the model gives at least ``RESCUE_SCORE`` (per axis, ``RESCUE_SCORES``) takes that
+   position (a rescue).
 Domain never abstains (``other`` is a domain), but its confidence is reported.
 
 Context (every cue past, hypothetical, other-trust or planned) is reported in the explanation but
