@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 mkdir -p docs
+# Written beside the old report and moved into place, so an interrupted run never leaves it half-written.
+tmp=docs/accuracy.md.partial
 {
   echo "# Accuracy"
   echo
@@ -14,5 +16,6 @@ mkdir -p docs
   .venv/bin/spectrum evaluate --leave-one-batch-out
   echo
   .venv/bin/spectrum evaluate --leave-one-register-out
-} > docs/accuracy.md
+} > "$tmp"
+mv "$tmp" docs/accuracy.md
 echo "wrote docs/accuracy.md" >&2
