@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from spectrum.batch import OUTPUTS, Options, run_batch
+from spectrum.batch.plan import make_plan, work_order
 from spectrum.batch.store import locked
 from spectrum.errors import InputError
 
@@ -89,6 +91,18 @@ def test_practices_and_findings_are_those_of_analyse(reference: Path, corpus: Pa
     findings = [r for r in pq.read_table(reference / "findings.parquet").to_pylist() if r["trust"] == "riverbend"]
     assert [(f["challenge"], f["domain"], f["severity"]) for f in findings] == [
         (f.challenge, f.domain, f.severity) for f in report.findings]
+
+
+def test_shards_are_worked_largest_first_and_ties_keep_plan_order(corpus: Path) -> None:
+    plan = make_plan(corpus, ["engine"], shard_size=3)
+    size = {s.key: sum(it.size for it in s.items) for s in plan.shards}
+    order = work_order(plan.shards)
+    assert sorted(s.key for s in order) == sorted(size)
+    assert [size[s.key] for s in order] == sorted(size.values(), reverse=True)
+    position = {s.key: i for i, s in enumerate(plan.shards)}
+    for a, b in pairwise(order):
+        if size[a.key] == size[b.key]:
+            assert position[a.key] < position[b.key]
 
 
 def test_a_second_run_on_an_unchanged_corpus_does_nothing(reference: Path, corpus: Path) -> None:

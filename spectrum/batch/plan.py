@@ -81,6 +81,17 @@ class Plan:
         return sum(len(s.items) for s in self.shards)
 
 
+def work_order(shards: Sequence[Shard]) -> list[Shard]:
+    """Shards in the order to hand them to workers: the most bytes first.
+
+    A shard of long annual reports can take many times longer than one of short web pages; started
+    last, it would leave the other workers idle at the end of the run (longest-first is the classic
+    remedy for that tail). Ties keep plan order. Outputs are merged in plan order whatever the
+    order of work, so this changes when parts finish, never what the tables hold.
+    """
+    return sorted(shards, key=lambda s: -sum(it.size for it in s.items))
+
+
 def _digest(payload: object) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:20]
 

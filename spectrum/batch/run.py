@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from spectrum.batch.plan import Plan, make_plan
+from spectrum.batch.plan import Plan, make_plan, work_order
 from spectrum.batch.store import Store, atomic_write, locked, write_json
 from spectrum.batch.tables import documents_schema, findings_schema, practices_schema, segments_schema
 from spectrum.batch.work import EngineSpec, ShardTask, TrustTask, run_shard, run_trust
@@ -187,7 +187,7 @@ def run_batch(corpus: Path, out: Path, options: Options | None = None, progress:
         spec = EngineSpec(tuple(str(r) for r in options.rules), str(options.model) if options.model else None,
                           options.rules_only)
         extra = tuple(plan.extra_columns)
-        pending = [s for s in plan.shards if store.done("shards", s.key) is None]
+        pending = work_order([s for s in plan.shards if store.done("shards", s.key) is None])
         progress.note(f"{plan.documents} files in {len(plan.shards)} shards, {len(plan.trusts)} trusts; "
                       f"{len(plan.shards) - len(pending)} shards already done")
         progress.start(sum(len(s.items) for s in pending))
