@@ -147,15 +147,18 @@ def analyse(paths: tuple[Path, ...], trust: str | None, fmt: str, output: Path |
 
             engine = _engine(rules_dirs, model)
             count = 0
+            # a counter redrawn in place suits a terminal; in a log file it would be one long line
+            live = sys.stderr.isatty()
 
             def progress(doc: Any) -> None:
                 nonlocal count
                 count += 1
-                click.echo(f"\r{count} document(s) classified", err=True, nl=False)
+                if live:
+                    click.echo(f"\r{count} document(s) classified", err=True, nl=False)
 
             report = run(engine, list(paths), trust, kind_map, speaker_map, show_names,
                          on_problem=_report_problem, on_document=progress, items=ahead.items())
-        click.echo("", err=True)
+        click.echo("" if live else f"{count} document(s) classified", err=True)
         text = render(report, fmt)
     except SpectrumError as exc:
         _fail(str(exc))

@@ -89,3 +89,14 @@ def test_cli_classify_bad_model_is_one_line_error(tmp_path: Path) -> None:
 def test_cli_analyse_missing_path(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["analyse", str(tmp_path / "nope")])
     assert result.exit_code == 1 and "no readable documents" in result.output
+
+
+def test_cli_analyse_writes_a_plain_count_to_a_log_not_a_redrawn_counter(tmp_path: Path) -> None:
+    docs = tmp_path / "trust"
+    docs.mkdir()
+    (docs / "policy.md").write_text("# Behaviour\n\nAll academies will use the trust behaviour policy.\n", encoding="utf-8")
+    (docs / "page.md").write_text("# Uniform\n\nEach school decides its own uniform.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyse", str(docs), "--format", "json", "-o", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    assert "\r" not in result.stderr
+    assert "2 document(s) classified\n" in result.stderr
