@@ -120,8 +120,19 @@ def test_two_coders_are_compared_with_each_other_and_with_the_engine(tmp_path: P
     assert spectrum["kappa"] < 1.0 and pair["axes"]["approach"]["n"] == 1
     engine = [p["spectrum"] for p in out["files"][0]["predicted"]]
     assert spectrum["engine_kappa_b"] == pytest.approx(cohen_kappa_score([r["spectrum"] for r in second], engine))
+    agreed = [(x["spectrum"], e) for x, y, e in zip(ROWS, second, engine, strict=True) if x["spectrum"] == y["spectrum"]]
+    assert spectrum["agreed"] == {
+        "positions": sum(g != "none" for g, _ in agreed),
+        "engine_position": sum(g != "none" and e != "none" for g, e in agreed),
+        "engine_same": sum(g != "none" and e == g for g, e in agreed),
+        "none": sum(g == "none" for g, _ in agreed),
+        "engine_reads_position": sum(g == "none" and e != "none" for g, e in agreed)}
+    # the coders agree on g1 (standardised) and g2 (autonomous) and differ on g3
+    assert (spectrum["agreed"]["positions"], spectrum["agreed"]["none"]) == (2, 0)
+    assert "agreed" not in pair["axes"]["domain"]  # domain has no "none" to count positions against
     table = CliRunner().invoke(cli, ["evaluate", "--gold", str(a), "--gold", str(b)])
     assert "## Agreement between gold files" in table.output and "| spectrum | 3 |" in table.output
+    assert "| agreed positions | engine gives a position |" in table.output
 
 
 def test_comparing_coders_needs_ids_and_the_same_text_under_an_id(tmp_path: Path) -> None:

@@ -83,4 +83,11 @@ def format_comparison(pairs: list[dict[str, Any]]) -> str:
         for axis, m in p["axes"].items():
             lines.append(f"| {p['a']} | {p['b']} | {axis} | {m['n']} | {m['kappa']:.3f} ({m['macro_f1']:.3f}) "
                          f"| {m['engine_kappa_a']:.3f} | {m['engine_kappa_b']:.3f} |")
+    counted = [(p, axis, m["agreed"]) for p in pairs for axis, m in p["axes"].items() if "agreed" in m]
+    if counted:
+        lines += ["", "On the rows where both files give the same label:", "",
+                  "| first file | second file | axis | agreed positions | engine gives a position | the same one "
+                  "| agreed none | engine reads a position |", "|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {p['a']} | {p['b']} | {axis} | {c['positions']} | {c['engine_position']} | {c['engine_same']} "
+                  f"| {c['none']} | {c['engine_reads_position']} |" for p, axis, c in counted]
     return "\n".join(lines) + "\n"
