@@ -180,21 +180,26 @@ def analyse(paths: tuple[Path, ...], trust: str | None, fmt: str, output: Path |
 def classify(input_path: str, fmt: str, strict: bool, batch_size: int, rules_dirs: tuple[Path, ...], model: Path | None) -> None:
     """Classify segments: a .jsonl of {"id","text"} rows, a .txt with one per line, or - for stdin.
 
+    Rows may name their "document": consecutive rows of one document are read as neighbours,
+    which lets an unsure passage take its domain from the passages around it.
+
     \b
     Example:
       echo '{"id": "a", "text": "All academies will use one MIS."}' | spectrum classify -
     """
     import csv
 
+    from spectrum.ingest.rows import MAX_DOCUMENT_ROWS, Row, read_rows
+
     try:
         engine = _engine(rules_dirs, model)
         writer = csv.writer(sys.stdout) if fmt == "csv" else None
         if writer:
             writer.writerow(["id", "spectrum", "approach", "domain", "p_spectrum", "p_approach", "context", "text"])
-        batch: list[tuple[str, str]] = []
+        batch: list[Row] = []
 
         def flush() -> None:
-            for c in engine.classify_texts([t for _, t in batch], [i for i, _ in batch]):
+            for c in engine.classify_texts([r.text for r in batch], [r.id for r in batch], [r.document for r in batch]):
                 row = {
                     "id": c.segment.id, "text": c.segment.text, "spectrum": c.spectrum.label,
                     "approach": c.approach.label, "domain": c.domain.label,
@@ -214,15 +219,15 @@ def classify(input_path: str, fmt: str, strict: bool, batch_size: int, rules_dir
                     click.echo(json.dumps(row, ensure_ascii=False))
             batch.clear()
 
-        from spectrum.ingest.rows import read_rows
-
         stream = click.open_file(input_path, "rb")
         rows = read_rows(stream, input_path, jsonl=input_path.endswith(".jsonl") or input_path == "-", strict=strict,
                          warn=lambda message: click.echo(f"warning: {message}", err=True))
         for item in rows:
-            batch.append(item)
-            if len(batch) >= batch_size:
+            # a document's rows stay in one batch (they are read as neighbours), up to a bound
+            if len(batch) >= batch_size and (item.document is None or item.document != batch[-1].document
+                                             or len(batch) >= MAX_DOCUMENT_ROWS):
                 flush()
+            batch.append(item)
         flush()
     except SpectrumError as exc:
         _fail(str(exc))

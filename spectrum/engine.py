@@ -18,7 +18,8 @@ from spectrum.decide import SCORE_DECIMALS, decide, detected_challenges
 from spectrum.features import feature_rows
 from spectrum.identity import default_model_path, engine_info
 from spectrum.model import AXES, TrainedModel, load_model
-from spectrum.models import Classification, Document, EngineInfo, FileProblem, Segment, TrustReport
+from spectrum.models import AxisDecision, Classification, Document, EngineInfo, FileProblem, Segment, TrustReport
+from spectrum.neighbours import blend_domains
 from spectrum.nlp import make_nlp
 from spectrum.rules import CompiledRules, compile_rules
 from spectrum.rules.matcher import SegmentRules
@@ -65,16 +66,22 @@ class Engine:
             out.update(self.model.thresholds)
         return out
 
-    def classify_spans(self, spans: Sequence[Span], segments: Sequence[Segment]) -> list[Classification]:
-        """Classify pre-segmented spans in one batch."""
+    def classify_spans(self, spans: Sequence[Span], segments: Sequence[Segment],
+                       documents: Sequence[str | None] | None = None) -> list[Classification]:
+        """Classify pre-segmented spans in one batch.
+
+        ``documents`` says which consecutive passages are neighbours in one document (``None``: a
+        passage alone); by default each segment's ``document_id``. Not its section: a document
+        re-read from plain text (a QDA project's source) has no sections, and must be read alike.
+        """
         if not spans:
             return []
         with collector_paused():
             found = self.rules.apply(spans)
-            return self._classify(spans, segments, found)
+            return self._classify(spans, segments, found, documents)
 
-    def _classify(self, spans: Sequence[Span], segments: Sequence[Segment],
-                  found: Sequence[SegmentRules]) -> list[Classification]:
+    def _classify(self, spans: Sequence[Span], segments: Sequence[Segment], found: Sequence[SegmentRules],
+                  documents: Sequence[str | None] | None = None) -> list[Classification]:
         probs: dict[str, list[dict[str, float]] | None] = dict.fromkeys(AXES)
         flagged: list[dict[str, float]] | None = None
         if self.model is not None:
@@ -85,6 +92,9 @@ class Engine:
                     probs[axis] = self.model.predict_proba(axis, rows, shared, spans, SCORE_DECIMALS)
             if self.model.challenges:
                 flagged = self.model.predict_challenges(rows, shared, spans, SCORE_DECIMALS)
+        own_domain = probs["domain"]
+        if own_domain is not None:
+            probs["domain"] = blend_domains(own_domain, documents or [s.document_id for s in segments], SCORE_DECIMALS)
         challenge_thresholds = self.model.challenge_thresholds if self.model is not None else {}
         thresholds = self.thresholds()
         out: list[Classification] = []
@@ -100,6 +110,8 @@ class Engine:
                     thresholds.get(axis, 0.5),
                     abstain_label=None if axis == "domain" else "none",
                 )
+            if own_domain is not None:
+                decisions["domain"] = _with_neighbours(decisions["domain"], own_domain[i])
             context = [c for c in _CONTEXT_ORDER if c in rules_found.context] or ["current"]
             challenges = detected_challenges(v["challenge"], flagged[i] if flagged else None, challenge_thresholds)
             out.append(Classification(
@@ -114,20 +126,36 @@ class Engine:
             ))
         return out
 
-    def classify_texts(self, texts: Sequence[str], ids: Sequence[str] | None = None) -> list[Classification]:
-        """Classify each text as one segment."""
+    def classify_texts(self, texts: Sequence[str], ids: Sequence[str] | None = None,
+                       documents: Sequence[str | None] | None = None) -> list[Classification]:
+        """Classify each text as one segment.
+
+        Consecutive texts with the same ``documents`` entry are read as neighbouring passages of
+        one document (``spectrum.neighbours``); without it every text stands alone.
+        """
         ids = ids or [str(i) for i in range(len(texts))]
+        docs = documents if documents is not None else [None] * len(texts)
         spans = list(parse_texts(texts, self.nlp))
         segments = [
-            Segment(id=i, document_id=i, index=0, text=t, start=0, end=len(t))
-            for i, t in zip(ids, texts, strict=True)
+            Segment(id=i, document_id=d if d is not None else i, index=0, text=t, start=0, end=len(t))
+            for i, t, d in zip(ids, texts, docs, strict=True)
         ]
-        return self.classify_spans(spans, segments)
+        return self.classify_spans(spans, segments, docs)
 
     def classify_documents(self, documents: Iterable[Document]) -> Iterator[tuple[list[Parsed], list[Classification]]]:
         """Segment and classify documents one at a time (documents stream; nothing accumulates)."""
         for parsed in parse_documents(documents, self.nlp):
             yield parsed, self.classify_spans([p.span for p in parsed], [p.segment for p in parsed])
+
+
+def _with_neighbours(decision: AxisDecision, own: dict[str, float]) -> AxisDecision:
+    """The domain decision, saying where the neighbouring passages changed it."""
+    mine = max(own, key=own.__getitem__)
+    if decision.label == mine:
+        return decision
+    why = [f"model alone: {mine} p={own[mine]:.2f}",
+           f"neighbours: read with the passages around it, {decision.label} p={decision.confidence:.2f}"]
+    return decision.model_copy(update={"explanation": [*decision.explanation, *why]})
 
 
 def analyse(

@@ -68,11 +68,16 @@ def evaluate_gold_files(engine: Any, files: list[tuple[str, list[dict[str, Any]]
                         majority: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Each gold file's evaluation and, given two or more, their comparison (``compare_gold``).
 
-    Coders' files label the same passages, so each distinct text is classified once for all files.
+    Coders' files label the same passages, so each distinct passage (its text and the document it
+    names, if any) is classified once for all files, in the order the files first give it: rows
+    that name their document are read with their neighbours, as ``spectrum classify`` reads them.
     """
-    texts = list(dict.fromkeys(r["text"] for _, rows in files for r in rows))
-    found = dict(zip(texts, engine.classify_texts(texts), strict=True))
-    results = [evaluate_gold(engine, rows, Path(name).name, majority, [found[r["text"]] for r in rows])
+    from spectrum.ingest.rows import row_document
+
+    keys = list(dict.fromkeys((row_document(r), r["text"]) for _, rows in files for r in rows))
+    classified = engine.classify_texts([t for _, t in keys], None, [d for d, _ in keys])
+    found = dict(zip(keys, classified, strict=True))
+    results = [evaluate_gold(engine, rows, Path(name).name, majority, [found[row_document(r), r["text"]] for r in rows])
                for name, rows in files]
     pairs = compare_gold(files, [r["predicted"] for r in results]) if len(files) > 1 else []
     return results, pairs

@@ -537,8 +537,17 @@ def test_classify_rows_keep_order_and_skip_bad_lines_with_a_warning() -> None:
              b'{"id": "c"}\n', b'{"id": "d", "text": "Last."}\n']
     warnings: list[str] = []
     rows = list(read_rows(lines, "in.jsonl", jsonl=True, warn=warnings.append))
-    assert rows == [("a", "First."), ("d", "Last.")]
+    assert [(r.id, r.text) for r in rows] == [("a", "First."), ("d", "Last.")]
     assert [w.split(": ")[1] for w in warnings] == ["line 3", "line 4", "line 5"]
+
+
+def test_classify_rows_carry_the_document_they_name() -> None:
+    from spectrum.ingest.rows import read_rows
+
+    lines = [b'{"id": "a", "text": "One.", "document": "policy.pdf"}\n', b'{"id": "b", "text": "Two.", "document_id": 7}\n',
+             b'{"id": "c", "text": "Three.", "document": ""}\n', b'{"id": "d", "text": "Four.", "document": true}\n',
+             b"plain text line\n"]
+    assert [r.document for r in read_rows(lines, "in.jsonl", jsonl=True)] == ["policy.pdf", "7", None, None, None]
 
 
 def test_classify_rows_strict_stops_at_the_first_bad_line() -> None:
@@ -553,5 +562,6 @@ def test_classify_rows_strict_stops_at_the_first_bad_line() -> None:
 def test_classify_rows_never_crash_on_random_bytes(lines: list[bytes]) -> None:
     from spectrum.ingest.rows import read_rows
 
-    for row_id, text in read_rows(lines, "x.jsonl", jsonl=True):
+    for row_id, text, document in read_rows(lines, "x.jsonl", jsonl=True):
         assert isinstance(row_id, str) and isinstance(text, str)
+        assert document is None or (isinstance(document, str) and document.strip())

@@ -1,0 +1,97 @@
+"""Domain read with neighbouring passages: only unsure passages, only within one document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from spectrum.neighbours import CONFIDENT, blend_domains, document_runs
+
+GOVERNANCE_PAGE = [
+    "The board of trustees sets the trust's strategic direction and holds the chief executive to account.",
+    "Members appoint trustees and receive the annual accounts.",
+    "Each local governing body reports to the board through its chair.",
+    "That is where things stand for now.",
+    "The scheme of delegation is reviewed by trustees every year.",
+    "Clerking for every governing body is provided by the trust's governance professional.",
+]
+UNSURE = 3  # the passage with no topic of its own
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from("abc")), max_size=30))
+def test_runs_cover_every_passage_once_in_order_and_never_join_documents(ids: list[str | None]) -> None:
+    runs = document_runs(ids)
+    assert [i for r in runs for i in r] == list(range(len(ids)))
+    for r in runs:
+        assert len({ids[i] for i in r}) == 1
+        assert ids[r.start] is not None or len(r) == 1
+    for a, b in zip(runs, runs[1:], strict=False):
+        assert ids[a.start] is None or ids[a.start] != ids[b.start]
+
+
+probabilities = st.dictionaries(st.sampled_from(["governance", "finance", "other"]), st.floats(0, 1), min_size=3).map(
+    lambda d: {k: v / (sum(d.values()) or 1) for k, v in d.items()})
+
+
+@given(st.lists(st.tuples(probabilities, st.one_of(st.none(), st.sampled_from("ab"))), max_size=20))
+def test_blending_leaves_sure_and_lone_passages_alone_and_keeps_a_distribution(rows: list) -> None:  # type: ignore[type-arg]
+    probs = [p for p, _ in rows]
+    ids = [d for _, d in rows]
+    out = blend_domains(probs, ids, 4)
+    lone = {r.start for r in document_runs(ids) if len(r) == 1}
+    for i, (before, after) in enumerate(zip(probs, out, strict=True)):
+        assert set(after) == set(before)
+        if i in lone or (before and max(before.values()) >= CONFIDENT):
+            assert after == before
+        assert sum(after.values()) == pytest.approx(sum(before.values()), abs=1e-3)
+
+
+def test_blending_needs_one_document_id_per_passage() -> None:
+    with pytest.raises(ValueError, match="one document id per passage"):
+        blend_domains([{"other": 1.0}], [], 4)
+
+
+@pytest.fixture(scope="module")
+def engine():  # type: ignore[no-untyped-def]
+    from spectrum.engine import Engine
+
+    return Engine.load()
+
+
+def test_an_unsure_passage_takes_the_domain_of_the_page_around_it(engine) -> None:  # type: ignore[no-untyped-def]
+    alone = engine.classify_texts(GOVERNANCE_PAGE)
+    together = engine.classify_texts(GOVERNANCE_PAGE, None, ["governance page"] * len(GOVERNANCE_PAGE))
+    assert alone[UNSURE].domain.label != "governance"
+    assert together[UNSURE].domain.label == "governance"
+    assert any(line.startswith("neighbours:") for line in together[UNSURE].domain.explanation)
+    sure = [i for i, c in enumerate(alone) if c.domain.confidence >= CONFIDENT]
+    assert sure and all(together[i].domain == alone[i].domain for i in sure)
+    for a, b in zip(alone, together, strict=True):  # positions and routes are read sentence by sentence
+        assert (a.spectrum, a.approach) == (b.spectrum, b.approach)
+
+
+def test_passages_of_different_documents_are_not_neighbours(engine) -> None:  # type: ignore[no-untyped-def]
+    documents = [f"doc {i}" for i in range(len(GOVERNANCE_PAGE))]
+    apart = engine.classify_texts(GOVERNANCE_PAGE, None, documents)
+    alone = engine.classify_texts(GOVERNANCE_PAGE)
+    assert [c.domain for c in apart] == [c.domain for c in alone]
+
+
+def test_cli_classify_keeps_a_documents_rows_in_one_batch(tmp_path: Path) -> None:
+    from spectrum.cli import cli
+
+    src = tmp_path / "rows.jsonl"
+    src.write_text("".join(json.dumps({"id": f"g{i}", "text": t, "document": "governance page"}) + "\n"
+                           for i, t in enumerate(GOVERNANCE_PAGE)), encoding="utf-8")
+    outputs = []
+    for size in ("2", "2000"):
+        result = CliRunner().invoke(cli, ["classify", str(src), "--batch-size", size])
+        assert result.exit_code == 0, result.output
+        outputs.append([json.loads(line) for line in result.output.splitlines()])
+    assert outputs[0] == outputs[1]
+    assert outputs[0][UNSURE]["domain"] == "governance"
