@@ -7,7 +7,9 @@ The order is fixed and documented so every label can be explained:
 4. where the label so far is ``none``, a current rule vote of at least ``RESCUE_VOTE`` for a
    position the model gives at least ``RESCUE_SCORE`` (per axis, ``RESCUE_SCORES``) takes that
    position (a rescue).
-Domain never abstains (``other`` is a domain), but its confidence is reported.
+Domain never abstains (``other`` is a domain), but its confidence is reported; where passages
+come from one document, an unsure passage's domain probabilities are first blended with its
+neighbours' (``spectrum.neighbours``), and the explanation says so when that changed the label.
 
 Context (every cue past, hypothetical, other-trust or planned) is reported in the explanation but
 does not override the model. It used to: measured leave-one-batch-out, that veto changed 21
