@@ -8,6 +8,7 @@ from spectrum.model import Hyper, TrainedModel
 from spectrum.training import (
     GRID,
     RULE_FEATURES,
+    THRESHOLD_CAP,
     THRESHOLDS,
     Prepared,
     axis_grid,
@@ -28,9 +29,11 @@ def _dev(gold: list[str], top: list[float]) -> tuple[Prepared, list[dict[str, fl
     return data, probs
 
 
-def test_threshold_is_the_highest_that_costs_nothing_on_dev() -> None:
+def test_threshold_is_the_highest_that_costs_nothing_on_dev_up_to_the_axis_cap(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     gold = ["standardised", "aligned", "autonomous", "none"] * 10
     data, probs = _dev(gold, [0.9] * len(gold))  # sure and right: abstaining never helps nor hurts
+    assert tune_threshold("spectrum", probs, data) == (THRESHOLD_CAP["spectrum"], 1.0)
+    monkeypatch.setitem(THRESHOLD_CAP, "spectrum", 1.0)
     assert tune_threshold("spectrum", probs, data) == (max(THRESHOLDS), 1.0)
 
 
