@@ -222,13 +222,17 @@ def classify(input_path: str, fmt: str, strict: bool, batch_size: int, rules_dir
         stream = click.open_file(input_path, "rb")
         rows = read_rows(stream, input_path, jsonl=input_path.endswith(".jsonl") or input_path == "-", strict=strict,
                          warn=lambda message: click.echo(f"warning: {message}", err=True))
+        classified = 0
         for item in rows:
             # a document's rows stay in one batch (they are read as neighbours), up to a bound
             if len(batch) >= batch_size and (item.document is None or item.document != batch[-1].document
                                              or len(batch) >= MAX_DOCUMENT_ROWS):
                 flush()
             batch.append(item)
+            classified += 1
         flush()
+        if not classified:
+            _fail(f"{input_path}: no rows to classify (empty input, or no line could be read)")
     except SpectrumError as exc:
         _fail(str(exc))
     except FileNotFoundError as exc:

@@ -71,6 +71,27 @@ def test_cli_classify_rows_in_order_and_bad_rows_reported(tmp_path: Path) -> Non
     assert "line 2: invalid JSON" in result.stderr and "line 5: missing or bad text key" in result.stderr
 
 
+@pytest.mark.parametrize("content", [b"", b"\n\n", b"{oops\n\xff\xfe\n"])
+def test_cli_classify_with_no_readable_row_fails_naming_the_file(tmp_path: Path, content: bytes) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(content)
+    result = CliRunner().invoke(cli, ["classify", str(src)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert f"error: {src}: no rows to classify" in result.stderr
+
+
+def test_cli_classify_ignores_a_document_key_it_cannot_read(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": "a", "text": "Each school sets its own uniform.", "document": {"name": "x"}},
+            {"id": "b", "text": "Pupils read every day.", "document": [1, 2]},
+            {"id": "c", "text": "Finance is run centrally.", "document": "p" * 200_000}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["classify", str(src)])
+    assert result.exit_code == 0
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "b", "c"]
+
+
 def test_cli_classify_strict_stops_with_line_number(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "text": "x"}\n{oops\n')
