@@ -34,8 +34,9 @@ def test_runs_cover_every_passage_once_in_order_and_never_join_documents(ids: li
         assert ids[a.start] is None or ids[a.start] != ids[b.start]
 
 
-probabilities = st.dictionaries(st.sampled_from(["governance", "finance", "other"]), st.floats(0, 1), min_size=3).map(
-    lambda d: {k: v / (sum(d.values()) or 1) for k, v in d.items()})
+# Distributions, as the model gives: an all-zero dict is not one (its blend cannot keep a sum of 0).
+probabilities = st.dictionaries(st.sampled_from(["governance", "finance", "other"]), st.floats(0.001, 1), min_size=3).map(
+    lambda d: {k: v / sum(d.values()) for k, v in d.items()})
 
 
 @given(st.lists(st.tuples(probabilities, st.one_of(st.none(), st.sampled_from("ab"))), max_size=20))
