@@ -19,7 +19,7 @@ and a neighbour's position is not this passage's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 #: Passages read on each side.
 NEIGHBOURS = 3
@@ -40,16 +40,17 @@ def document_runs(document_ids: Sequence[str | None]) -> list[range]:
     return runs
 
 
-def blend_domains(probs: Sequence[Mapping[str, float]], document_ids: Sequence[str | None],
+def blend_domains(probs: Sequence[dict[str, float]], document_ids: Sequence[str | None],
                   decimals: int) -> list[dict[str, float]]:
     """Each passage's domain probabilities, blended with its neighbours' where it is unsure.
 
     Neighbours contribute their own probabilities, not blended ones, so the result does not
-    depend on the order passages are visited in. Rounded to ``decimals`` like every score.
+    depend on the order passages are visited in. Rounded to ``decimals`` like every score. A
+    passage left alone keeps its own dict: most are, and copying them all cost time for nothing.
     """
     if len(probs) != len(document_ids):
         raise ValueError("one document id per passage is needed")
-    out = [dict(p) for p in probs]
+    out = list(probs)
     for run in document_runs(document_ids):
         if len(run) < 2:
             continue
