@@ -7,6 +7,7 @@ import numpy as np
 from spectrum.model import Hyper, TrainedModel
 from spectrum.training import (
     GRID,
+    MAX_C,
     RULE_FEATURES,
     THRESHOLD_CAP,
     THRESHOLDS,
@@ -51,8 +52,16 @@ def test_approach_is_trained_without_rule_features_and_tries_each_C_once() -> No
     assert sorted(h.C for h in grid) == sorted({h.C for h in GRID})
 
 
-def test_spectrum_keeps_the_whole_grid_with_rule_features() -> None:
-    assert axis_grid("spectrum", GRID) == list(GRID)
+def test_spectrum_tries_every_rule_weight_with_rule_features_but_no_C_above_its_cap() -> None:
+    grid = axis_grid("spectrum", GRID)
+    assert all(h.use_rules and MAX_C["spectrum"] >= h.C for h in grid)
+    assert sorted(h.rule_weight for h in grid) == sorted({h.rule_weight for h in GRID})
+    assert len(grid) == len(set(grid))
+
+
+def test_axes_without_a_cap_keep_the_whole_grid() -> None:
+    assert "domain" not in MAX_C
+    assert axis_grid("domain", GRID) == list(GRID)
 
 
 def test_card_round_trip_keeps_rule_feature_setting() -> None:
