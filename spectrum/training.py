@@ -275,7 +275,8 @@ def train(corpus: Path | None = None, log: Log = print, grid: Sequence[Hyper] = 
         pipelines[axis], thresholds[axis] = pipe, t
         chosen[axis] = {"kind": h.kind, "C": h.C, "rule_weight": h.rule_weight, "rule_features": h.use_rules,
                         "dev_macro_f1": f,
-                        "why": f"smallest C within {MODEL_TOLERANCE} of the best decided macro-F1 on dev",
+                        "why": f"smallest C within {MODEL_TOLERANCE} of the best decided macro-F1 on dev"
+                               + (f", C at most {MAX_C[axis]} (MAX_C: real text)" if axis in MAX_C else ""),
                         "grid": [{"kind": th.kind, "C": th.C, "rule_weight": th.rule_weight,
                                   "rule_features": th.use_rules,
                                   "dev_macro_f1": round(tf, 4), "threshold": tt} for tf, th, tt, _, _ in trials]}
