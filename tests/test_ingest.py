@@ -112,6 +112,82 @@ def test_ingest_transcript_with_the_time_in_brackets_after_the_name(tmp_path: Pa
     ]
 
 
+def _turns(path: Path, text: str) -> list[tuple[str, str, str]]:
+    """(speaker, role, words) for each turn of the transcript ``text`` written to ``path``."""
+    path.write_text(text, encoding="utf-8")
+    doc = next(read(path))
+    assert doc.kind == "interview"
+    return [(t.speaker, t.role, doc.text[t.start:t.end]) for t in doc.turns]
+
+
+def test_bold_speaker_labels_keep_no_markup_in_the_words(tmp_path: Path) -> None:
+    # Notes written in Markdown bold the label, with the colon inside or outside the bold.
+    turns = _turns(tmp_path / "notes.txt",
+        "**Interviewer:** Who plans the curriculum?\n**Headteacher**: The trust writes it and we teach it.\n"
+        "**Interviewer:** Can you change it?\n**Headteacher:** Only the order of units.\n")
+    assert turns[1] == ("Headteacher", "headteacher", "The trust writes it and we teach it.")
+    assert turns[2] == ("Interviewer", "interviewer", "Can you change it?")
+
+
+def test_question_and_answer_write_ups_are_transcripts(tmp_path: Path) -> None:
+    turns = _turns(tmp_path / "qa.txt",
+        "Interview with a primary head\nQ. How is behaviour managed?\nA. Each school writes its own policy.\n"
+        "Q. And training?\nA. The trust runs one programme for all of us.\n")
+    assert [(s, r) for s, r, _ in turns] == [("Q", "interviewer"), ("A", "unknown")] * 2
+    assert turns[3][2] == "The trust runs one programme for all of us."
+
+
+def test_a_dash_starts_a_turn_only_after_a_role_or_speaker_code(tmp_path: Path) -> None:
+    turns = _turns(tmp_path / "dash.txt",
+        "Interviewer – How are staff trained?\n"
+        "Head of School – Every teacher does the same coaching programme.\n"
+        "Well – we chose it together, to be fair.\n"
+        "Interviewer – Who designed it?\nR2 – A working group from all six schools.\n")
+    assert [(s, r) for s, r, _ in turns] == [
+        ("Interviewer", "interviewer"), ("Head of School", "headteacher"),
+        ("Interviewer", "interviewer"), ("R2", "unknown")]
+    assert turns[1][2].endswith("Well – we chose it together, to be fair.")
+
+
+def test_video_call_export_with_bracketed_names(tmp_path: Path) -> None:
+    turns = _turns(tmp_path / "call.txt",
+        "[Interviewer] 10:02:11\nHow is the curriculum planned?\n\n"
+        "[Priya Shah] 10:02:30\nEach subject has a trust lead.\n\n"
+        "[Interviewer] 10:03:05\nWho sets assessment windows?\n\n"
+        "[Priya Shah] 10:03:15\nThe trust, three a year.\n")
+    assert [(s, w) for s, _, w in turns][:2] == [
+        ("Interviewer", "How is the curriculum planned?"), ("Priya Shah", "Each subject has a trust lead.")]
+
+
+def test_meeting_tool_cue_layout_with_surname_first(tmp_path: Path) -> None:
+    # An older meeting-tool export: a cue time line, the speaker as "Surname, First", then the words.
+    path = tmp_path / "meeting.txt"
+    path.write_text(
+        "0:0:0.0 --> 0:0:5.120\nSmith, Jane\nHow is school improvement organised?\n\n"
+        "0:0:5.120 --> 0:0:14.400\nJones, Mark\nThe director of education visits each term.\n\n"
+        "0:1:2.0 --> 0:1:4.0\nSmith, Jane\nAnd the curriculum?\n\n"
+        "0:1:10.0 --> 0:1:20.0\nJones, Mark\nEnglish and maths are the trust's; the rest is ours.\n",
+        encoding="utf-8")
+    doc = next(read(path))
+    assert [(t.speaker, t.role, t.timestamp) for t in doc.turns][:2] == [
+        ("Jane Smith", "interviewer", "0:00:00"), ("Mark Jones", "unknown", "0:00:05")]
+    assert doc.text[doc.turns[3].start:doc.turns[3].end] == "English and maths are the trust's; the rest is ours."
+
+
+def test_duties_listed_by_role_in_a_policy_are_not_a_transcript(tmp_path: Path) -> None:
+    # "Role: duty" lines name roles as a transcript does, but nobody speaks twice or asks anything.
+    path = tmp_path / "behaviour.txt"
+    path.write_text(
+        "Behaviour Policy\n\nRoles and responsibilities\n"
+        "The Chair of Trustees: approve this policy and monitor exclusions each term.\n"
+        "CEO: reports exclusion trends to the board.\n"
+        "Headteacher: make sure the policy is applied in the academy.\n"
+        "Class teacher: use the agreed routines in every lesson.\n\n"
+        "Each academy keeps its own reward system.\n", encoding="utf-8")
+    doc = next(read(path))
+    assert doc.turns == [] and doc.kind != "interview"
+
+
 def _roles(path: Path, text: str) -> dict[str, str]:
     """Each speaker's role in the transcript ``text`` written to ``path``."""
     path.write_text(text, encoding="utf-8")
@@ -254,6 +330,45 @@ def test_pdf_running_headers_dropped_and_sentences_joined_across_pages(tmp_path:
     ]
     # The joined sentence is cited on the page it starts on; page 3 has no paragraph of its own.
     assert [p.number for p in doc.pages] == [1, 2, 4]
+
+
+def _paragraph_texts(path: Path, text: str) -> list[str]:
+    path.write_text(text, encoding="utf-8")
+    doc = next(read(path))
+    return [doc.text[start:end] for start, end in doc.paragraphs]
+
+
+_SECTION = ("Every academy teaches a shared curriculum in English, mathematics and science, developed over two "
+            "years by subject networks of teachers from each school.")
+_OTHER = "In the foundation subjects each school chooses its own schemes and explains its choices to governors."
+
+
+def test_text_with_one_paragraph_per_line_keeps_its_paragraphs(tmp_path: Path) -> None:
+    # Saved from a web page or word processor: no blank lines, each line a paragraph or heading.
+    paras = _paragraph_texts(tmp_path / "web.txt", f"Curriculum\n{_SECTION}\nFoundation subjects\n{_OTHER}\n")
+    assert paras == ["Curriculum", _SECTION, "Foundation subjects", _OTHER]
+
+
+def test_wrapped_text_is_rejoined_but_headings_and_paragraph_ends_still_split_it(tmp_path: Path) -> None:
+    import textwrap
+
+    lines = ["Curriculum", *textwrap.wrap(_SECTION, 72), "Foundation subjects", *textwrap.wrap(_OTHER, 72)]
+    paras = _paragraph_texts(tmp_path / "extracted.txt", "\n".join(lines) + "\n")
+    assert paras == ["Curriculum", _SECTION, "Foundation subjects", _OTHER]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.builds(str.__add__, st.sampled_from(["The", "We", "it", "Assessment"]),
+                          st.text(alphabet="abcde fgh.,?ABC", max_size=200)), min_size=1, max_size=12))
+def test_text_paragraphs_keep_every_word_in_order(lines: list[str]) -> None:
+    """However a block's lines are grouped into paragraphs, no word is lost, added or moved (lines here
+    never open with a list marker, which is the one thing the reader takes away)."""
+    from spectrum.ingest.text import read_text
+
+    builder = read_text(Path("block.txt"), "\n".join(lines), markdown=False)
+    doc = builder.build("other")
+    words = " ".join(doc.text[start:end] for start, end in doc.paragraphs).split()
+    assert words == " ".join(lines).split()
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])

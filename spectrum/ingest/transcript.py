@@ -23,10 +23,18 @@ from spectrum.vocab import SpeakerRole
 #: A speaker label: a capitalised name of up to six words, then an optional role in brackets.
 _NAME = r"(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-&]+){0,5}?)"
 _ROLE = r"(?:[ \t]*[(\[](?P<role>[^)\]\n]{1,80})[)\]])?"
-_TURN = re.compile(r"^\s*(?:\*\*)?" + _NAME + _ROLE + r"(?:\*\*)?[ \t]*:[ \t]*(?P<text>.*)$")
+#: The colon may sit inside or outside bold markup: "**Interviewer:** text", "**Interviewer**: text".
+_TURN = re.compile(r"^\s*(?:\*\*)?" + _NAME + _ROLE + r"(?:\*\*)?[ \t]*:[ \t]*(?:\*\*[ \t]*)?(?P<text>.*)$")
+#: Question-and-answer write-ups: "Q. How is ...?" / "A. We ...".
+_QA_TURN = re.compile(r"^\s*(?P<name>Q|A)(?P<role>(?!))?[.)][ \t]+(?P<text>\S.*)$")
+#: "Headteacher – text": a dash separates a speaker only when the label is a role or a speaker code,
+#: because a dash in speech ("Well – we tried") must not start a turn.
+_DASH_TURN = re.compile(r"^\s*" + _NAME + _ROLE + r"[ \t]+[–—-][ \t]+(?P<text>\S.*)$")
+_SPEAKER_CODE = re.compile(r"^(?:r|p|participant|respondent|interviewee|speaker)\s*\d*$", re.I)
 #: A turn header alone on its line, its text on the lines below, as recording tools export
 #: transcripts: "Speaker 1  0:03", "Jane Smith (Headteacher)  00:01:05".
-_HEADER = re.compile(r"^\s*" + _NAME + _ROLE + r"[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
+#: Video-call exports bracket the name: "[Jane Smith] 10:02:11".
+_HEADER = re.compile(r"^\s*\[?" + _NAME + _ROLE + r"\]?[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 _TIME = re.compile(_CLOCK)
 _TIMESTAMP_PREFIX = re.compile(r"^\s*\[?\(?(?P<ts>" + _CLOCK + r")\)?\]?\s*")
@@ -62,9 +70,16 @@ class SpeakerResolver:
         return self.known[key]
 
 
+#: A label that opens with one of these is a duty in a list ("The Headteacher: ensures ..."), not a speaker.
+_DETERMINERS = {"the", "each", "every", "all", "a", "an", "our", "their", "any", "this", "these", "those"}
+
+
 def _speaker(m: re.Match[str] | None) -> re.Match[str] | None:
     """The match, if what it took for a speaker's name can be one."""
-    if not m or m.group("name").casefold() in _NOT_NAMES or len(m.group("name")) > 60:
+    if not m:
+        return None
+    name = m.group("name")
+    if name.casefold() in _NOT_NAMES or len(name) > 60 or (" " in name and name.split()[0].casefold() in _DETERMINERS):
         return None
     return m
 
@@ -77,16 +92,57 @@ def _label_or_time(bracketed: str | None) -> tuple[str | None, str | None]:
 
 
 def _turn_match(line: str) -> re.Match[str] | None:
-    return _speaker(_TURN.match(line))
+    m = _speaker(_TURN.match(line) or _QA_TURN.match(line))
+    if m:
+        return m
+    dash = _speaker(_DASH_TURN.match(line))
+    if dash and (infer_role(dash.group("name")) != "unknown" or _SPEAKER_CODE.match(dash.group("name"))):
+        return dash
+    return None
 
 
 def _header_match(line: str) -> re.Match[str] | None:
     return _speaker(_HEADER.match(line))
 
 
+_CUE_LINE = re.compile(r"^\s*(\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d+)?\s*$")
+_LAST_FIRST = re.compile(r"^\s*([A-Z][\w.'’\-]*(?:[ \t][\w.'’\-]+)?),[ \t]*([A-Z][\w.'’\-]*(?:[ \t][\w.'’\-]+)?)\s*$")
+
+
+def cue_blocks_to_headers(text: str) -> str:
+    """Rewrite a meeting tool's cue layout as header lines, so one turn reader serves both.
+
+    The layout is a cue line ("0:0:3.450 --> 0:0:8.120"), the speaker, then the words; it becomes
+    "Jane Smith  0:00:03" and the words. "Smith, Jane" becomes "Jane Smith"; a cue whose next line
+    does not look like a name is left as it is.
+    """
+    lines = text.split("\n")
+    if sum(bool(_CUE_LINE.match(ln)) for ln in lines[:400]) < 2:
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        cue = _CUE_LINE.match(lines[i])
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if cue and nxt and len(nxt) <= 60 and len(nxt.split()) <= 6 and not nxt.endswith((".", "?", "!")):
+            flipped = _LAST_FIRST.match(nxt)
+            name = f"{flipped.group(2)} {flipped.group(1)}" if flipped else nxt
+            out.append(f"{name}  {int(cue.group(1))}:{int(cue.group(2)):02d}:{int(cue.group(3)):02d}")
+            i += 2
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
+def _said(m: re.Match[str]) -> str:
+    """The words on a turn's first line (a header line has none)."""
+    return (m.groupdict().get("text") or "").strip()
+
+
 def looks_like_transcript(text: str) -> bool:
     """A plain text file is a transcript when several paragraphs open with a speaker prefix."""
-    lines = [ln for ln in text.split("\n")[:400] if ln.strip()]
+    lines = [ln for ln in cue_blocks_to_headers(text).split("\n")[:400] if ln.strip()]
     if not lines:
         return False
     turns = [m for ln in lines if (m := _header_match(ln) or _turn_match(_TIMESTAMP_PREFIX.sub("", ln, count=1)))]
@@ -95,8 +151,15 @@ def looks_like_transcript(text: str) -> bool:
     # a role (a focus group where everyone speaks once); the labels of a document control block or
     # a list of definitions each open one line and name no role
     roled = {m.group("name").casefold() for m in turns if m.group("role") or infer_role(m.group("name")) != "unknown"}
-    speakers = sum(n >= 2 for n in names.values()) >= 2 or len(roled) >= 2
-    return len(turns) >= 3 and speakers and len(turns) >= 0.2 * len(lines)
+    # ... but a list of duties by role ("Headteacher: ensures ...") names roles too: a conversation
+    # has someone speaking twice, a question, or an interviewer
+    talk = (any(n >= 2 for n in names.values()) or any(_said(m).endswith("?") for m in turns)
+            or any(infer_role(m.group("role") or m.group("name")) == "interviewer" for m in turns))
+    speakers = sum(n >= 2 for n in names.values()) >= 2 or (len(roled) >= 2 and talk)
+    # speech is written in sentences; duties after a label usually run on in lower case
+    said = [t for m in turns if (t := _said(m))]
+    lower = sum(t[0].islower() for t in said)
+    return len(turns) >= 3 and speakers and len(turns) >= 0.2 * len(lines) and lower <= 0.5 * len(said)
 
 
 def read_plain_transcript(
@@ -120,7 +183,7 @@ def read_plain_transcript(
                 builder.turn(current[0], current[1], para, current[2])
         buf.clear()
 
-    for line in text.split("\n"):
+    for line in cue_blocks_to_headers(text).split("\n"):
         header = _header_match(line)
         if header:
             flush()
