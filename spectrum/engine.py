@@ -24,7 +24,7 @@ from spectrum.nlp import make_nlp
 from spectrum.rules import CompiledRules, compile_rules
 from spectrum.rules.matcher import SegmentRules
 from spectrum.rules.votes import votes as rule_votes
-from spectrum.segment import Parsed, parse_documents, parse_texts
+from spectrum.segment import MIN_WORDS, Parsed, parse_documents, parse_texts
 
 _CONTEXT_ORDER = ("planned", "past", "negated", "hypothetical", "other_trust", "intent", "practice")
 DEFAULT_THRESHOLDS = {"spectrum": 0.45, "approach": 0.45, "domain": 0.0}
@@ -112,6 +112,10 @@ class Engine:
                 )
             if own_domain is not None:
                 decisions["domain"] = _with_neighbours(decisions["domain"], own_domain[i])
+            words = _words(spans[i])
+            if words < MIN_WORDS:
+                for axis in ("spectrum", "approach"):
+                    decisions[axis] = _too_short(decisions[axis], words)
             context = [c for c in _CONTEXT_ORDER if c in rules_found.context] or ["current"]
             challenges = detected_challenges(v["challenge"], flagged[i] if flagged else None, challenge_thresholds)
             out.append(Classification(
@@ -146,6 +150,26 @@ class Engine:
         """Segment and classify documents one at a time (documents stream; nothing accumulates)."""
         for parsed in parse_documents(documents, self.nlp):
             yield parsed, self.classify_spans([p.span for p in parsed], [p.segment for p in parsed])
+
+
+def _words(span: Span) -> int:
+    """Alphabetic words in a passage; only short passages are counted, the rest have enough."""
+    return MIN_WORDS if len(span) > 2 * MIN_WORDS + 2 else sum(t.is_alpha for t in span)
+
+
+def _too_short(decision: AxisDecision, words: int) -> AxisDecision:
+    """No position or development route from a heading or fragment ("5. Training", "Behaviour").
+
+    A position says who decides or does what, which takes a clause. The codebook labels headings
+    alone ``none``; so did both annotators for all 91 real passages of one or two words in sets
+    3-11, and the corpus holds one labelled passage in 77. The model, which turns a passage's
+    words into a vector of unit length, reads one word with the whole strength of a sentence:
+    "Training" alone came out as roll-out with p = 1.00.
+    """
+    if decision.label == "none":
+        return decision
+    why = [*decision.explanation, f"abstained: {words} word{'s' if words != 1 else ''}, too short to state a position"]
+    return decision.model_copy(update={"label": "none", "abstained": True, "explanation": why})
 
 
 def _with_neighbours(decision: AxisDecision, own: dict[str, float]) -> AxisDecision:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -106,3 +107,29 @@ def test_engine_output_is_valid_for_its_own_models() -> None:
         assert all(type(v) is float for d in (c.spectrum, c.approach, c.domain) for v in d.scores.values())
         assert all(type(v) is float for v in c.challenge_scores.values())
         assert all(type(h.weight) is float and type(h.start) is int for h in c.evidence)
+
+
+@pytest.fixture(scope="module")
+def engine():  # type: ignore[no-untyped-def]
+    from spectrum.engine import Engine
+
+    return Engine.load()
+
+
+FRAGMENTS = ["Training", "5. Training", "Curriculum", "Behaviour policy", "3.2 Central services", "Coaching."]
+
+
+def test_headings_and_fragments_take_no_position_or_route(engine) -> None:  # type: ignore[no-untyped-def]
+    """Fewer than three words cannot say who decides what; the domain is still read, for neighbours."""
+    for c in engine.classify_texts(FRAGMENTS):
+        assert (c.spectrum.label, c.approach.label) == ("none", "none"), c.segment.text
+        assert c.domain.label != ""
+    # the model alone would have given one of them a route at full strength: the gate is what holds
+    rows = engine.classify_texts(["Training"])
+    assert rows[0].approach.scores["roll-out"] > 0.9
+    assert any("too short to state a position" in line for line in rows[0].approach.explanation)
+
+
+def test_a_full_statement_keeps_its_position(engine) -> None:  # type: ignore[no-untyped-def]
+    [c] = engine.classify_texts(["All academies use the trust's single payroll system, run by the central team."])
+    assert c.spectrum.label == "standardised"

@@ -357,6 +357,20 @@ def test_wrapped_text_is_rejoined_but_headings_and_paragraph_ends_still_split_it
     assert paras == ["Curriculum", _SECTION, "Foundation subjects", _OTHER]
 
 
+def test_pdf_headings_and_paragraphs_come_apart(tmp_path: Path) -> None:
+    # The text layer of a PDF has no blank lines: headings and paragraphs arrive as one run of lines.
+    page = f"3. Curriculum\n{_SECTION}\n4. Foundation subjects\n{_OTHER}"
+    doc = next(read(make_pdf(tmp_path / "policy.pdf", [page])))
+    assert [doc.text[start:end] for start, end in doc.paragraphs] == [
+        "3. Curriculum", _SECTION, "4. Foundation subjects", _OTHER]
+
+
+def test_pdf_running_header_of_a_two_page_document_is_dropped(tmp_path: Path) -> None:
+    header = "Oakfield Trust - Curriculum Policy 2025"
+    doc = next(read(make_pdf(tmp_path / "policy.pdf", [f"{header}\n{_SECTION}", f"{header}\n{_OTHER}"])))
+    assert header not in doc.text and _SECTION in doc.text and _OTHER in doc.text
+
+
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.builds(str.__add__, st.sampled_from(["The", "We", "it", "Assessment"]),
                           st.text(alphabet="abcde fgh.,?ABC", max_size=200)), min_size=1, max_size=12))

@@ -19,13 +19,14 @@ from pypdf.errors import PdfReadError, PyPdfError
 
 from spectrum.errors import IngestError
 from spectrum.ingest.builder import PAGE_BREAK, DocumentBuilder
+from spectrum.ingest.lines import paragraph_ends
 
 _PAGE_FURNITURE = re.compile(r"^\s*(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?\s*$", re.I)
 _DIGITS = re.compile(r"\d+")
 _BROKEN_WORD = re.compile(r"[a-z]-$")
 #: Lines this close to the top or bottom of a page may be running headers or footers.
 EDGE_LINES = 2
-#: A line is furniture when it sits at the edge of at least this share of pages (and 3 pages).
+#: A line is furniture when it sits at the edge of at least this share of pages (and 2 pages).
 FURNITURE_SHARE = 0.5
 _SENTENCE_END = (".", "?", "!", ":", ";", "\u201d", '"', ")")
 
@@ -33,25 +34,29 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 def _paragraphs(page_text: str) -> list[str]:
-    """Rejoin lines the PDF broke mid-sentence; a blank line or a short line ends a paragraph."""
+    """Rejoin lines the PDF broke mid-sentence, ending paragraphs where the page shows they end.
+
+    A blank line ends one, and so does a line that the page's line lengths show ends one
+    (``lines.paragraph_ends``): a short last line of a sentence, or a heading.
+    """
     paras: list[str] = []
-    current: list[str] = []
+    blocks: list[list[str]] = [[]]
     for line in page_text.split("\n"):
         stripped = line.strip()
         if not stripped or _PAGE_FURNITURE.match(stripped):
-            if current:
+            blocks.append([])
+        else:
+            blocks[-1].append(stripped)
+    for block in filter(None, blocks):
+        current: list[str] = []
+        for stripped, end in zip(block, paragraph_ends(block, unwrapped_width=None), strict=True):
+            if current and _BROKEN_WORD.search(current[-1]) and stripped[:1].islower():
+                current[-1] += stripped  # "trust-" + "wide": a word the line break split at its hyphen
+            else:
+                current.append(stripped)
+            if end:
                 paras.append(" ".join(current))
                 current = []
-            continue
-        if current and _BROKEN_WORD.search(current[-1]) and stripped[:1].islower():
-            current[-1] += stripped  # "trust-" + "wide": a word the line break split at its hyphen
-        else:
-            current.append(stripped)
-        if stripped.endswith((".", "?", "!", ":")) and len(stripped) < 60:
-            paras.append(" ".join(current))
-            current = []
-    if current:
-        paras.append(" ".join(current))
     return paras
 
 
@@ -68,14 +73,14 @@ def _edges(lines: list[str]) -> set[int]:
 
 def drop_running_lines(pages: list[str]) -> list[str]:
     """Pages without the header and footer lines that repeat at the edge of most pages."""
-    if len(pages) < 3:
+    if len(pages) < 2:
         return pages
     split = [p.split("\n") for p in pages]
     counts: dict[str, int] = {}
     for lines in split:
         for key in {_edge_key(lines[i]) for i in _edges(lines)}:
             counts[key] = counts.get(key, 0) + 1
-    need = max(3, FURNITURE_SHARE * len(pages))
+    need = max(2, FURNITURE_SHARE * len(pages))
     running = {k for k, n in counts.items() if n >= need and k}
     if not running:
         return pages

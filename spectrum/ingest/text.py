@@ -1,11 +1,7 @@
-"""Plain text and Markdown: paragraphs split on blank lines, Markdown headings as sections.
+"""Plain text and Markdown: paragraphs, with Markdown headings as sections.
 
-Text saved from a web page or a word processor often has one paragraph per line and no blank
-lines; text extracted from a PDF is wrapped at a fixed width. Joining every line of a block, as
-for wrapped text, would glue headings and whole sections into one paragraph. So a block whose
-lines run longer than any wrapping width keeps each line as a paragraph, and in wrapped text a
-short line that ends a sentence, or a short unpunctuated line before a capital (a heading), ends
-its paragraph.
+Paragraphs split on blank lines, and within a block where its lines show one ends
+(``lines.paragraph_ends``).
 """
 
 from __future__ import annotations
@@ -14,6 +10,7 @@ import re
 from pathlib import Path
 
 from spectrum.ingest.builder import DocumentBuilder
+from spectrum.ingest.lines import paragraph_ends
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
@@ -30,37 +27,14 @@ def _blocks(text: str) -> list[list[str]]:
     return [b for b in blocks if b]
 
 
-#: Lines longer than this are not wrapped: each is a paragraph of its own.
-UNWRAPPED_WIDTH = 150
-_ENDS_SENTENCE = (".", "?", "!", ":", "\u201d", '"')
-
-
-def _heading_like(line: str, following: str | None, width: int) -> bool:
-    """A short capitalised line without closing punctuation, before a capital or the end of the block."""
-    stripped = line.strip()
-    return (stripped[:1].isupper() and len(stripped) < 0.5 * width and not stripped.endswith(_ENDS_SENTENCE)
-            and not stripped.endswith((",", ";", "-")) and (following is None or following.strip()[:1].isupper()))
-
-
-def _ends_paragraph(block: list[str], i: int, width: int) -> bool:
-    """Whether line ``i`` of a block ends its paragraph, judged from its length against the block's."""
-    if i + 1 >= len(block):
-        return False
-    if width > UNWRAPPED_WIDTH:
-        return True
-    stripped = block[i].strip()
-    after = block[i + 2] if i + 2 < len(block) else None
-    if stripped.endswith(_ENDS_SENTENCE):
-        return len(stripped) < 0.7 * width or _heading_like(block[i + 1], after, width)
-    return _heading_like(block[i], block[i + 1], width)
-
-
 def read_text(path: Path, text: str, markdown: bool) -> DocumentBuilder:
     """Split text into paragraphs; list items stay separate paragraphs so each is a segment."""
     builder = DocumentBuilder(path, ".md" if markdown else ".txt")
     for block in _blocks(text):
         para: list[str] = []
-        width = max(len(line.strip()) for line in block)
+        ends = paragraph_ends([line.strip() for line in block])
+        if markdown:  # a Setext heading's title stays open for the underline below it
+            ends = [end and not (i + 1 < len(block) and _SETEXT.match(block[i + 1])) for i, end in enumerate(ends)]
 
         def flush(para: list[str] = para) -> None:
             if para:
@@ -84,7 +58,7 @@ def read_text(path: Path, text: str, markdown: bool) -> DocumentBuilder:
                 flush()
                 continue
             para.append(line.strip())
-            if _ends_paragraph(block, i, width):
+            if ends[i]:
                 flush()
         flush()
     return builder
