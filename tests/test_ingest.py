@@ -204,6 +204,21 @@ def test_unknown_speaker_who_mostly_asks_is_the_interviewer(tmp_path: Path) -> N
     assert roles == {"Alex Kerr": "interviewer", "Sam Reid": "unknown"}
 
 
+def test_an_interviewer_who_prompts_and_says_right_between_answers_is_the_interviewer(tmp_path: Path) -> None:
+    # Exported transcripts name no roles; interviewers prompt ("Tell me about ...") as often as they
+    # ask, and "Right." or "Mm-hmm." between answers is listening, neither asking nor answering.
+    roles = _roles(tmp_path / "export.txt",
+        "Speaker 1  0:02\nOkay, thanks for this. Tell me how the curriculum works across the trust.\n\n"
+        "Speaker 2  0:09\nIn the core subjects we all teach the units written centrally.\n\n"
+        "Speaker 1  0:24\nRight.\n\nSpeaker 2  0:25\nThe foundation subjects are more up to us.\n\n"
+        "Speaker 1  0:33\nMm-hmm. And talk me through how assessment is done.\n\n"
+        "Speaker 2  0:38\nThree common assessment points a year.\n\n"
+        "Speaker 1  0:47\nYeah.\n\nSpeaker 2  0:48\nWhich we did not have a say in.\n\n"
+        "Speaker 1  0:52\nAnd behaviour, is that the same?\n\n"
+        "Speaker 2  0:55\nNo. So we talk about it at heads' meetings, but each school writes its own policy.\n")
+    assert roles == {"Speaker 1": "interviewer", "Speaker 2": "unknown"}
+
+
 def test_speakers_who_all_ask_are_left_alone(tmp_path: Path) -> None:
     # Everyone asking is a discussion, not an interview.
     roles = _roles(tmp_path / "discussion.txt",

@@ -7,6 +7,7 @@ text in one place keeps offsets consistent across formats.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from spectrum.ingest.clean import clean_inline
@@ -148,23 +149,49 @@ class DocumentBuilder:
         )
 
 
+#: Turns shorter than this ("Right.", "Mm-hmm.", "Yeah, sure."), unless a question, are listening.
+BACKCHANNEL_WORDS = 3
+_WORD = re.compile(r"[^\W\d_]+")
+#: Interviewers prompt as often as they ask: "Tell me about ...", "Talk me through ...".
+_PROMPT = re.compile(
+    r"(?:^|[.!?]\s+)(?:(?:ok(?:ay)?|so|and|right|great|thanks|thank you|lovely|brilliant|now)[,.]?\s+)*"
+    r"(?:tell me|talk me through|walk me through|take me through|talk about|talk a bit about|describe|"
+    r"can you (?:tell|describe|explain|say|talk|give|walk|take)|could you|would you (?:say|describe|tell)|"
+    r"i'?d like to (?:ask|move|turn|talk)|i wanted to ask|my next question|let'?s (?:talk|move|turn))\b",
+    re.I,
+)
+
+
+def _asked(turn: str) -> bool:
+    return turn.rstrip(" \"'”’)]").endswith("?")
+
+
+def is_prompt(turn: str) -> bool:
+    """A turn that asks: it ends with a question mark, or a sentence in it opens as a prompt."""
+    return _asked(turn) or bool(_PROMPT.search(turn))
+
+
 def interviewers_by_questions(turns: list[Turn], text: str) -> list[Turn]:
     """Turns with each unknown speaker who mostly asks questions marked as the interviewer.
 
     Transcripts exported from recording tools label speakers "Speaker 1" or by name alone, so no
     role can be read from the label, and interviewer turns must never count as evidence (the
     words of "is the curriculum the same in every school?" would otherwise count as a head's
-    account). A speaker with two or more turns, at least ``QUESTION_SHARE`` of them ending in a
-    question mark, is read as asking; if every speaker would be, none is (a discussion, not an
-    interview). A role given by the label or a speakers file is never changed.
+    account). A speaker with two or more turns of ``BACKCHANNEL_WORDS`` words or more, at least
+    ``QUESTION_SHARE`` of them asking (a question mark, or a prompt such as "Tell me about ..."),
+    is read as asking; "Right." and "Mm-hmm." between the answers count neither way. If every
+    speaker would be asking, none is (a discussion, not an interview). A role given by the label
+    or a speakers file is never changed.
     """
     by_speaker: dict[str, list[Turn]] = {}
     for t in turns:
         by_speaker.setdefault(t.speaker, []).append(t)
 
     def asks(group: list[Turn]) -> bool:
-        questions = sum(text[t.start:t.end].rstrip(" \"'”’)]").endswith("?") for t in group)
-        return len(group) >= 2 and questions >= QUESTION_SHARE * len(group)
+        said = [text[t.start:t.end] for t in group]
+        substantive = [s for s in said if len(_WORD.findall(s)) >= BACKCHANNEL_WORDS or _asked(s)]
+        questions = sum(is_prompt(s) for s in substantive)
+        return len(substantive) >= 2 and questions >= QUESTION_SHARE * len(substantive)
 
     askers = {name for name, group in by_speaker.items() if asks(group)}
     if not askers or askers == set(by_speaker):
