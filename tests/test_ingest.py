@@ -454,6 +454,46 @@ def test_html_content_wrappers_are_kept_whatever_their_class_names(tmp_path: Pat
         "Each school sets its own homework.", "Behaviour policies are agreed by local governors."]
 
 
+def _docx_with_table(path: Path, rows: list[list[str]]) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Interview 3, spring term")
+    table = d.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    d.save(str(path))
+    return path
+
+
+def test_an_interview_kept_as_a_table_of_turns_is_read_as_turns(tmp_path: Path) -> None:
+    doc = next(read(_docx_with_table(tmp_path / "interview.docx", [
+        ["Time", "Speaker", "Transcript"],
+        ["00:00:05", "Interviewer", "How is the curriculum planned?"],
+        ["00:00:11", "Head of School", "The trust writes the units and we teach them."],
+        ["00:01:02", "Interviewer", "And behaviour?"],
+        ["00:01:09", "Head of School", "Behaviour is ours."],
+    ])))
+    assert doc.kind == "interview"
+    assert [(t.speaker, t.role, t.timestamp) for t in doc.turns] == [
+        ("Interviewer", "interviewer", "00:00:05"), ("Head of School", "headteacher", "00:00:11"),
+        ("Interviewer", "interviewer", "00:01:02"), ("Head of School", "headteacher", "00:01:09")]
+    assert doc.text[doc.turns[1].start:doc.turns[1].end] == "The trust writes the units and we teach them."
+
+
+def test_a_table_of_duties_by_role_stays_a_table(tmp_path: Path) -> None:
+    doc = next(read(_docx_with_table(tmp_path / "scheme-of-delegation.docx", [
+        ["Role", "Responsibility"],
+        ["Trust Board", "Approves the budget of every academy"],
+        ["CEO", "Appoints headteachers"],
+        ["Headteacher", "Sets the school timetable"],
+        ["Local governing body", "Monitors attendance"],
+    ])))
+    assert doc.turns == [] and doc.kind != "interview"
+    assert "Headteacher | Sets the school timetable" in doc.text
+
+
 def test_transcripts_saved_as_word_or_pdf_are_read_as_interviews(tmp_path: Path) -> None:
     import docx
 

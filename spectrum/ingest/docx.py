@@ -16,6 +16,7 @@ from docx.text.paragraph import Paragraph
 
 from spectrum.errors import IngestError
 from spectrum.ingest.builder import DocumentBuilder
+from spectrum.ingest.transcript import table_turns
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
@@ -71,6 +72,7 @@ def read_docx(path: Path) -> tuple[DocumentBuilder, str | None]:
                 else:
                     builder.paragraph(block.text)
             elif isinstance(block, Table):
+                rows: list[list[str]] = []
                 for row in block.rows:
                     cells: list[str] = []
                     for cell in row.cells:
@@ -79,6 +81,9 @@ def read_docx(path: Path) -> tuple[DocumentBuilder, str | None]:
                             cells.append(text)
                     if cells:
                         builder.paragraph(" | ".join(cells))
+                        rows.append(cells)
+                # an interview kept as a table of turns is re-read as turns, like one in paragraphs
+                layout.extend(table_turns(rows) or [])
         builder.layout = "\n\n".join(layout)
         title = document.core_properties.title or None
     except IngestError:

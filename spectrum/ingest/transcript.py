@@ -135,6 +135,41 @@ def cue_blocks_to_headers(text: str) -> str:
     return "\n".join(out)
 
 
+_SPEAKER_CELL = re.compile(r"^" + _NAME + _ROLE + r"\s*:?$")
+_TIME_CELL = re.compile(r"^\[?\(?" + _CLOCK + r"\)?\]?$")
+
+
+def _row_turn(cells: list[str]) -> tuple[str, str] | None:
+    time = [c for c in cells if _TIME_CELL.match(c)]
+    rest = [c for c in cells if not _TIME_CELL.match(c)]
+    if len(rest) != 2 or len(time) > 1 or len(rest[0]) > 60 or not _speaker(_SPEAKER_CELL.match(rest[0])):
+        return None
+    name = rest[0].rstrip(":").strip()
+    prefix = f"[{time[0].strip('[]()')}] " if time else ""
+    return name, f"{prefix}{name}: {rest[1]}"
+
+
+def table_turns(rows: list[list[str]]) -> list[str] | None:
+    """A transcript laid out as a table ("Speaker | Words", "Time | Speaker | Words") as turn lines.
+
+    Returns one ``[time] Name: words`` line per row, so the caller can test the whole layout as it
+    tests any other transcript, or None when the table is not a conversation: a header row aside,
+    every row must have that shape, and two speakers must each take two turns, taking turns about.
+    A table of duties by role ("Headteacher | approves the budget") has the shape, but names each
+    role once.
+    """
+    turns = [_row_turn(cells) for cells in rows]
+    if turns and turns[0] is None:
+        turns = turns[1:]
+    if len(turns) < 3 or any(t is None for t in turns):
+        return None
+    names = [t[0].casefold() for t in turns if t]
+    changes = sum(a != b for a, b in zip(names, names[1:], strict=False))
+    if sum(n >= 2 for n in Counter(names).values()) < 2 or changes < 0.5 * (len(names) - 1):
+        return None
+    return [t[1] for t in turns if t]
+
+
 def _said(m: re.Match[str]) -> str:
     """The words on a turn's first line (a header line has none)."""
     return (m.groupdict().get("text") or "").strip()
