@@ -150,6 +150,8 @@ class Position(Frozen):
     score: float = Field(ge=0.0, le=1.0)
     uncertainty: float = Field(ge=0.0, le=1.0)
     n: int = Field(ge=0)
+    #: confidence-weighted amount of evidence: each passage counts its position's confidence times its domain's
+    weight: float = Field(default=0.0, ge=0.0)
 
 
 class PracticeProfile(Frozen):
@@ -169,6 +171,8 @@ class PracticeProfile(Frozen):
     read_from: str = Field(default="all", pattern="^(all|intent|practice|practice_gap|practice_apart)$")
     history: int = 0
     planned: int = 0
+    #: the position rests on less evidence than one passage the engine is fairly sure of (see profiles.TENTATIVE)
+    tentative: bool = False
     evidence: list[Quote] = Field(default_factory=list)
 
 

@@ -15,7 +15,16 @@ from spectrum.analysis.profiles import profiles
 from spectrum.analysis.spread import improvement_spread
 from spectrum.corpus.load import default_corpus_dir
 from spectrum.engine import Engine, analyse
-from spectrum.models import AxisDecision, Classification, Document, Finding, RuleHit, Segment, TrustReport
+from spectrum.models import (
+    AxisDecision,
+    Classification,
+    Document,
+    Finding,
+    PracticeProfile,
+    RuleHit,
+    Segment,
+    TrustReport,
+)
 from spectrum.report import render
 
 TRUSTS = sorted(p for p in (default_corpus_dir() / "trusts").iterdir() if (p / "expected.yml").is_file())
@@ -186,6 +195,23 @@ def _voices(label: str, n: int = 3, confidence: float = 0.9, domain: str = "asse
 
 def _gaps(items: list[Item]) -> list[Finding]:
     return [f for f in _findings(items) if f.challenge == "intent_practice_gap" and f.domain]
+
+
+def test_a_position_on_less_than_one_fairly_sure_passage_is_tentative() -> None:
+    """Weight is each passage's position confidence times its domain confidence (0.9 here)."""
+    from spectrum.analysis.profiles import TENTATIVE
+
+    def profile(items: list[Item]) -> PracticeProfile:
+        [p] = profiles(items, {})
+        return p
+
+    one_unsure = profile(_policy("standardised", n=1, confidence=0.4))
+    assert one_unsure.spectrum == "standardised" and one_unsure.tentative
+    assert one_unsure.intent is not None and one_unsure.intent.weight == pytest.approx(0.4 * 0.9)
+    one_sure = profile(_policy("standardised", n=1, confidence=0.9))
+    assert not one_sure.tentative and TENTATIVE <= 0.9 * 0.9
+    three_unsure = profile(_policy("aligned", n=3, confidence=0.3))
+    assert three_unsure.spectrum == "aligned" and not three_unsure.tentative  # 3 x 0.27 >= 0.5
 
 
 def test_challenges_gap_needs_confident_evidence_on_both_sides() -> None:

@@ -82,13 +82,14 @@ def documents_schema(extra: Sequence[str]) -> pa.Schema:
 def practices_schema() -> pa.Schema:
     """One row per trust and practice domain, as in ``spectrum analyse``."""
     fields = [*_string_fields(["trust", "domain", "spectrum"]), pa.field("score", pa.float64()),
-              pa.field("uncertainty", pa.float64()), pa.field("read_from", pa.string()),
+              pa.field("uncertainty", pa.float64()), pa.field("tentative", pa.bool_()), pa.field("read_from", pa.string()),
               pa.field("approach", pa.string()), pa.field("n", pa.int32())]
     fields += [pa.field(f"n_{_col(label)}", pa.int32()) for label in SPECTRUM_LABELS]
     fields += [pa.field(f"n_approach_{_col(label)}", pa.int32()) for label in APPROACH_LABELS]
     for lens in ("intent", "practice"):
         fields += [pa.field(f"{lens}_spectrum", pa.string()), pa.field(f"{lens}_score", pa.float64()),
-                   pa.field(f"{lens}_uncertainty", pa.float64()), pa.field(f"{lens}_n", pa.int32())]
+                   pa.field(f"{lens}_uncertainty", pa.float64()), pa.field(f"{lens}_n", pa.int32()),
+                   pa.field(f"{lens}_weight", pa.float64())]
     fields += [pa.field("history", pa.int32()), pa.field("planned", pa.int32()), pa.field("evidence", pa.string())]
     return pa.schema(fields)
 
@@ -173,15 +174,17 @@ def document_from_row(row: dict[str, Any]) -> Document:
 
 def _position(p: Any, lens: str) -> dict[str, Any]:
     if p is None:
-        return {f"{lens}_spectrum": None, f"{lens}_score": None, f"{lens}_uncertainty": None, f"{lens}_n": None}
+        return {f"{lens}_spectrum": None, f"{lens}_score": None, f"{lens}_uncertainty": None, f"{lens}_n": None,
+                f"{lens}_weight": None}
     return {f"{lens}_spectrum": p.spectrum, f"{lens}_score": p.score, f"{lens}_uncertainty": p.uncertainty,
-            f"{lens}_n": p.n}
+            f"{lens}_n": p.n, f"{lens}_weight": p.weight}
 
 
 def practice_row(trust: str, p: PracticeProfile) -> dict[str, Any]:
     """A practice profile as a flat row."""
     row: dict[str, Any] = {"trust": trust, "domain": p.domain, "spectrum": p.spectrum, "score": p.score,
-                           "uncertainty": p.uncertainty, "read_from": p.read_from, "approach": p.approach,
+                           "uncertainty": p.uncertainty, "tentative": p.tentative, "read_from": p.read_from,
+                           "approach": p.approach,
                            "n": sum(p.counts.values())}
     row.update({f"n_{_col(k)}": p.counts.get(k, 0) for k in SPECTRUM_LABELS})
     row.update({f"n_approach_{_col(k)}": p.approach_counts.get(k, 0) for k in APPROACH_LABELS})
