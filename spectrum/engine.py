@@ -6,6 +6,7 @@ classified in batches (one ``predict_proba`` per axis per batch), never one segm
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,19 @@ from spacy.tokens import Span
 from spectrum.collector import collector_paused, settle_heap
 from spectrum.decide import SCORE_DECIMALS, decide, detected_challenges
 from spectrum.features import feature_rows
+from spectrum.fillers import back, without_fillers
 from spectrum.identity import default_model_path, engine_info
 from spectrum.model import AXES, TrainedModel, load_model
-from spectrum.models import AxisDecision, Classification, Document, EngineInfo, FileProblem, Segment, TrustReport
+from spectrum.models import (
+    AxisDecision,
+    Classification,
+    Document,
+    EngineInfo,
+    FileProblem,
+    RuleHit,
+    Segment,
+    TrustReport,
+)
 from spectrum.neighbours import blend_domains
 from spectrum.nlp import make_nlp
 from spectrum.rules import CompiledRules, compile_rules
@@ -77,8 +88,26 @@ class Engine:
         if not spans:
             return []
         with collector_paused():
+            spans, said = self._without_fillers(spans)
             found = self.rules.apply(spans)
+            for i, offsets in said.items():
+                found[i] = _hits_as_said(found[i], offsets, segments[i].text)
             return self._classify(spans, segments, found, documents)
+
+    def _without_fillers(self, spans: Sequence[Span]) -> tuple[list[Span], dict[int, list[int]]]:
+        """Spans to read, with hesitations taken out (``fillers``), and where each cleaned one came from."""
+        cleaned: dict[int, tuple[str, list[int]]] = {}
+        for i, span in enumerate(spans):
+            if _MAYBE_FILLER.search(span.text):
+                found = without_fillers(span.text)
+                if found is not None:
+                    cleaned[i] = found
+        if not cleaned:
+            return list(spans), {}
+        out = list(spans)
+        for i, span in zip(cleaned, parse_texts([text for text, _ in cleaned.values()], self.nlp), strict=True):
+            out[i] = span
+        return out, {i: offsets for i, (_, offsets) in cleaned.items()}
 
     def _classify(self, spans: Sequence[Span], segments: Sequence[Segment], found: Sequence[SegmentRules],
                   documents: Sequence[str | None] | None = None) -> list[Classification]:
@@ -150,6 +179,22 @@ class Engine:
         """Segment and classify documents one at a time (documents stream; nothing accumulates)."""
         for parsed in parse_documents(documents, self.nlp):
             yield parsed, self.classify_spans([p.span for p in parsed], [p.segment for p in parsed])
+
+
+#: One scan for what ``fillers`` takes out, so that only the few passages with one pay for it.
+_MAYBE_FILLER = re.compile(r"\b(?:[Ee]rm*|[Uu]m+|[Uu]hm*|[Ee]hm|[Hh]mm+|[Mm]hm|[Mm]m+|[Aa]h|[Uu]h)\b|\b(\w+)(?:\s+|\s*(?:\.\.\.|…)\s*)\1\b",
+                           re.I)
+
+
+def _hits_as_said(found: SegmentRules, offsets: list[int], said: str) -> SegmentRules:
+    """Rule hits found in a passage read without its hesitations, pointed back into the words as said."""
+    def point(hit: RuleHit) -> RuleHit:
+        start, end = back(offsets, len(said), hit.start, hit.end)
+        return hit.model_copy(update={"start": start, "end": end, "text": said[start:end]})
+
+    found.hits = [point(h) for h in found.hits]
+    found.triggers = [point(h) for h in found.triggers]
+    return found
 
 
 def _words(span: Span) -> int:

@@ -24,6 +24,7 @@ from spectrum.corpus.load import corpus_hash, load_segments, load_splits
 from spectrum.corpus.schema import CorpusSegment
 from spectrum.decide import SCORE_DECIMALS, decide, rule_label
 from spectrum.features import feature_rows
+from spectrum.fillers import as_read
 from spectrum.model import AXES, SEED, Hyper, TrainedModel, build_pipeline, environment
 from spectrum.nlp import make_nlp
 from spectrum.report.accuracy import figure
@@ -98,7 +99,8 @@ class Prepared:
 def prepare(segments: list[CorpusSegment], rules: CompiledRules) -> Prepared:
     """Tokenise, match rules and build feature rows for every corpus segment."""
     nlp = rules.nlp
-    spans = [doc[:] for doc in nlp.pipe([s.text for s in segments], batch_size=512)]
+    # read as the engine reads at prediction time (``Engine.classify_spans``): without hesitations
+    spans = [doc[:] for doc in nlp.pipe([as_read(s.text) for s in segments], batch_size=512)]
     found = rules.apply(spans)
     rows = feature_rows(spans, found)
     gold = {axis: np.array([getattr(s, axis) for s in segments]) for axis in AXES}
