@@ -133,7 +133,7 @@ def test_question_and_answer_write_ups_are_transcripts(tmp_path: Path) -> None:
     turns = _turns(tmp_path / "qa.txt",
         "Interview with a primary head\nQ. How is behaviour managed?\nA. Each school writes its own policy.\n"
         "Q. And training?\nA. The trust runs one programme for all of us.\n")
-    assert [(s, r) for s, r, _ in turns] == [("Q", "interviewer"), ("A", "unknown")] * 2
+    assert [(s, r) for s, r, _ in turns] == [("Q", "interviewer"), ("A", "headteacher")] * 2  # "a primary head"
     assert turns[3][2] == "The trust runs one programme for all of us."
 
 
@@ -217,6 +217,16 @@ def test_an_interviewer_who_prompts_and_says_right_between_answers_is_the_interv
         "Speaker 1  0:52\nAnd behaviour, is that the same?\n\n"
         "Speaker 2  0:55\nNo. So we talk about it at heads' meetings, but each school writes its own policy.\n")
     assert roles == {"Speaker 1": "interviewer", "Speaker 2": "unknown"}
+
+
+def test_the_one_person_interviewed_takes_the_role_the_file_or_heading_names(tmp_path: Path) -> None:
+    qa = "Q. How is behaviour managed?\nA. Each school writes its own policy.\nQ. And training?\nA. The trust runs it.\n"
+    assert _roles(tmp_path / "interview-headteacher-oak.txt", qa) == {"Q": "interviewer", "A": "headteacher"}
+    assert _roles(tmp_path / "notes-3.txt", "Interview with the CEO\n" + qa) == {"Q": "interviewer", "A": "ceo"}
+    # two roles named, or more than one person answering: nothing is guessed
+    assert _roles(tmp_path / "ceo-and-head.txt", qa)["A"] == "unknown"
+    two = qa + "B. We follow it too.\nQ. Anything else?\nB. No.\n"
+    assert _roles(tmp_path / "interview-headteacher.txt", two.replace("B.", "Sam:"))["A"] == "unknown"
 
 
 def test_speakers_who_all_ask_are_left_alone(tmp_path: Path) -> None:

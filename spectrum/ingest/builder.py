@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from spectrum.ingest.clean import clean_inline
+from spectrum.ingest.kinds import roles_named
 from spectrum.models import Document, PageSpan, SectionSpan, Turn
 from spectrum.vocab import DocumentKind, SpeakerRole
 
@@ -134,6 +135,9 @@ class DocumentBuilder:
         """Freeze the collected text into a Document."""
         text = "".join(self._parts)
         self.turns = interviewers_by_questions(self.turns, text)
+        if self.turns:
+            hints = [Path(self.source).stem, title or self.title or "", *text[:self.turns[0].start].split("\n")[:3]]
+            self.turns = sole_respondent_role(self.turns, hints)
         return Document(
             id=doc_id or content_id(text),
             source=self.source,
@@ -169,6 +173,24 @@ def _asked(turn: str) -> bool:
 def is_prompt(turn: str) -> bool:
     """A turn that asks: it ends with a question mark, or a sentence in it opens as a prompt."""
     return _asked(turn) or bool(_PROMPT.search(turn))
+
+
+def sole_respondent_role(turns: list[Turn], hints: list[str]) -> list[Turn]:
+    """The one person interviewed, given the role the file name, title or heading names.
+
+    "interview-headteacher-oak.txt", or a transcript headed "Interview 4 - Headteacher", with turns
+    "Q." and "A.", says who A is; the role matters to the findings (the spread of accounts across
+    roles, decisions running through the CEO). Only when everyone else is the interviewer, the
+    respondent's own label gives no role, and the hints name one role and no other.
+    """
+    others = {t.speaker for t in turns if t.role != "interviewer"}
+    if len(others) != 1 or any(t.role != "unknown" for t in turns if t.role != "interviewer"):
+        return turns
+    named = {role for h in hints for role in roles_named(re.sub(r"[-_]+", " ", h))} - {"interviewer"}
+    if len(named) != 1:
+        return turns
+    role = named.pop()
+    return [t.model_copy(update={"role": role}) if t.role == "unknown" else t for t in turns]
 
 
 def interviewers_by_questions(turns: list[Turn], text: str) -> list[Turn]:

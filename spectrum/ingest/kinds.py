@@ -117,6 +117,11 @@ def infer_role(label: str) -> SpeakerRole:
     return "unknown"
 
 
+def roles_named(text: str) -> set[SpeakerRole]:
+    """Every role a piece of text names ("CEO and head" names two)."""
+    return {role for role, cue in _ROLE_CUES if cue.search(text)}
+
+
 def load_speakers(path: Path) -> dict[str, SpeakerRole]:
     """Read a speakers file: a YAML mapping of speaker name to role."""
     try:
