@@ -178,7 +178,9 @@ def analyse(paths: tuple[Path, ...], trust: str | None, fmt: str, output: Path |
 @_rules_opt
 @_model_opt
 def classify(input_path: str, fmt: str, strict: bool, batch_size: int, rules_dirs: tuple[Path, ...], model: Path | None) -> None:
-    """Classify segments: a .jsonl of {"id","text"} rows, a .txt with one per line, or - for stdin.
+    """Classify segments: .jsonl {"id","text"} rows, a .csv or .tsv with a text column, a .txt, or -.
+
+    A .txt holds one segment per line; standard input (-) may be JSONL or lines.
 
     Rows may name their "document": consecutive rows of one document are read as neighbours,
     which lets an unsure passage take its domain from the passages around it.
@@ -189,7 +191,7 @@ def classify(input_path: str, fmt: str, strict: bool, batch_size: int, rules_dir
     """
     import csv
 
-    from spectrum.ingest.rows import MAX_DOCUMENT_ROWS, Row, read_rows
+    from spectrum.ingest.rows import MAX_DOCUMENT_ROWS, Row, read_rows, read_table_rows
 
     try:
         engine = _engine(rules_dirs, model)
@@ -219,9 +221,14 @@ def classify(input_path: str, fmt: str, strict: bool, batch_size: int, rules_dir
                     click.echo(json.dumps(row, ensure_ascii=False))
             batch.clear()
 
+        def warn(message: str) -> None:
+            click.echo(f"warning: {message}", err=True)
+
         stream = click.open_file(input_path, "rb")
-        rows = read_rows(stream, input_path, jsonl=input_path.endswith(".jsonl") or input_path == "-", strict=strict,
-                         warn=lambda message: click.echo(f"warning: {message}", err=True))
+        suffix = Path(input_path).suffix.lower()
+        rows = (read_table_rows(stream, input_path, "\t" if suffix == ".tsv" else ",", strict=strict, warn=warn)
+                if suffix in (".csv", ".tsv") else
+                read_rows(stream, input_path, jsonl=suffix == ".jsonl" or input_path == "-", strict=strict, warn=warn))
         classified = 0
         for item in rows:
             # a document's rows stay in one batch (they are read as neighbours), up to a bound

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from spectrum.collector import collector_paused, settle_heap
-from spectrum.decide import SCORE_DECIMALS, decide, detected_challenges
+from spectrum.decide import SCORE_DECIMALS, STRONG_RULE_VOTE, decide, detected_challenges
 from spectrum.features import feature_rows
 from spectrum.fillers import back, without_fillers
 from spectrum.identity import default_model_path, engine_info
@@ -144,7 +144,8 @@ class Engine:
             words = _words(spans[i])
             if words < MIN_WORDS:
                 for axis in ("spectrum", "approach"):
-                    decisions[axis] = _too_short(decisions[axis], words)
+                    if max((w for k, w in v[axis].items() if k != "none"), default=0.0) < STRONG_RULE_VOTE:
+                        decisions[axis] = _too_short(decisions[axis], words)
             context = [c for c in _CONTEXT_ORDER if c in rules_found.context] or ["current"]
             challenges = detected_challenges(v["challenge"], flagged[i] if flagged else None, challenge_thresholds)
             out.append(Classification(
@@ -209,7 +210,8 @@ def _too_short(decision: AxisDecision, words: int) -> AxisDecision:
     alone ``none``; so did both annotators for all 91 real passages of one or two words in sets
     3-11, and the corpus holds one labelled passage in 77. The model, which turns a passage's
     words into a vector of unit length, reads one word with the whole strength of a sentence:
-    "Training" alone came out as roll-out with p = 1.00.
+    "Training" alone came out as roll-out with p = 1.00. A strong rule vote is a clause the rules
+    recognise ("Heads decide."), so the caller lets one through.
     """
     if decision.label == "none":
         return decision

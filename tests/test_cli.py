@@ -71,6 +71,33 @@ def test_cli_classify_rows_in_order_and_bad_rows_reported(tmp_path: Path) -> Non
     assert "line 2: invalid JSON" in result.stderr and "line 5: missing or bad text key" in result.stderr
 
 
+def test_cli_classify_reads_a_spreadsheet_table_by_its_text_column(tmp_path: Path) -> None:
+    src = tmp_path / "passages.csv"
+    # a spreadsheet's byte-order mark, columns in any order and case, a quoted comma and line break, a blank row
+    src.write_bytes("\ufeffDocument,Text,ID\n"
+                    'p1,"All academies will use one MIS, run centrally.",a\n'
+                    ',,\n'
+                    'p1,"Each headteacher decides\nthe homework policy.",b\n'
+                    'p2,,c\n'.encode())
+    result = CliRunner().invoke(cli, ["classify", str(src)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [(r["id"], r["text"]) for r in rows] == [
+        ("a", "All academies will use one MIS, run centrally."), ("b", "Each headteacher decides\nthe homework policy.")]
+    assert "row 5: no text" in result.stderr
+    tsv = tmp_path / "passages.tsv"
+    tsv.write_text("text\nAll academies will use one MIS.\n", encoding="utf-8")
+    assert [json.loads(line)["id"] for line in CliRunner().invoke(cli, ["classify", str(tsv)]).stdout.splitlines()] == ["2"]
+
+
+def test_cli_classify_table_without_a_text_column_names_the_file_and_its_columns(tmp_path: Path) -> None:
+    src = tmp_path / "passages.csv"
+    src.write_text("id,body\n1,All academies will use one MIS.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["classify", str(src)])
+    assert result.exit_code == 1
+    assert "passages.csv" in result.stderr and "no 'text' column (columns: id, body)" in result.stderr
+
+
 @pytest.mark.parametrize("content", [b"", b"\n\n", b"{oops\n\xff\xfe\n"])
 def test_cli_classify_with_no_readable_row_fails_naming_the_file(tmp_path: Path, content: bytes) -> None:
     src = tmp_path / "in.jsonl"

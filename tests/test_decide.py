@@ -133,3 +133,8 @@ def test_headings_and_fragments_take_no_position_or_route(engine) -> None:  # ty
 def test_a_full_statement_keeps_its_position(engine) -> None:  # type: ignore[no-untyped-def]
     [c] = engine.classify_texts(["All academies use the trust's single payroll system, run by the central team."])
     assert c.spectrum.label == "standardised"
+
+
+def test_a_two_word_clause_the_rules_recognise_keeps_its_position(engine) -> None:  # type: ignore[no-untyped-def]
+    [c] = engine.classify_texts(["Heads decide."])
+    assert c.spectrum.label == "autonomous"

@@ -1,4 +1,6 @@
-"""Pre-segmented input for ``spectrum classify``: JSONL rows of {"id", "text"} or one text per line.
+"""Pre-segmented input for ``spectrum classify``: JSONL rows, a CSV or TSV table, or lines.
+
+JSONL rows are {"id", "text"}; a table needs a ``text`` column; a plain file has one text per line.
 
 A row may also name the document it comes from (``document``, or ``document_id``): consecutive rows
 of one document are then read as neighbouring passages (``spectrum.neighbours``).
@@ -9,6 +11,8 @@ broken line does not cost the others; with ``strict`` it stops the run instead.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
@@ -68,3 +72,62 @@ def read_rows(lines: Iterable[bytes], name: str, jsonl: bool, strict: bool = Fal
             bad(f"line {n}: missing or bad text key")
             continue
         yield Row(str(row.get("id", n)), text, row_document(row))
+
+
+def read_table_rows(lines: Iterable[bytes], name: str, delimiter: str = ",", strict: bool = False,
+                    warn: Callable[[str], None] = lambda message: None) -> Iterator[Row]:
+    """Yield the rows of a CSV or TSV table, streamed, in order; ``id`` defaults to the row number.
+
+    The header must name a ``text`` column (matched without regard to case); ``id`` and
+    ``document`` (or ``document_id``) are used when present. A spreadsheet's byte-order mark is
+    ignored. A row that is not UTF-8 is skipped with a warning, as in JSONL.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+
+    def text_lines() -> Iterator[str]:
+        for n, raw in enumerate(lines, 1):
+            try:
+                yield decoder.decode(raw)
+            except UnicodeDecodeError:
+                decoder.reset()
+                if strict:
+                    raise InputError(f"line {n}: not UTF-8", name) from None
+                warn(f"{name}: line {n}: not UTF-8")
+
+    reader = csv.reader(text_lines(), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise InputError(f"unreadable table header ({exc})", name) from exc
+    columns = {h.strip().casefold(): i for i, h in enumerate(header)}
+    if "text" not in columns:
+        raise InputError(f"the table has no 'text' column (columns: {', '.join(h.strip() for h in header) or 'none'})",
+                         name)
+    at = columns["text"]
+    id_at = columns.get("id")
+    doc_at = next((columns[k] for k in DOCUMENT_KEYS if k in columns), None)
+    n = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if strict:
+                raise InputError(f"row {n + 1}: {exc}", name) from exc
+            warn(f"{name}: row {n + 1}: {exc}")
+            continue
+        n += 1
+        if not any(c.strip() for c in cells):
+            continue
+        if at >= len(cells) or not cells[at].strip():
+            message = f"row {n}: no text"
+            if strict:
+                raise InputError(message, name)
+            warn(f"{name}: {message}")
+            continue
+        row_id = cells[id_at].strip() if id_at is not None and id_at < len(cells) and cells[id_at].strip() else str(n)
+        document = cells[doc_at].strip() if doc_at is not None and doc_at < len(cells) else ""
+        yield Row(row_id, cells[at], document or None)
