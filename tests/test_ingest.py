@@ -129,6 +129,16 @@ def test_bold_speaker_labels_keep_no_markup_in_the_words(tmp_path: Path) -> None
     assert turns[2] == ("Interviewer", "interviewer", "Can you change it?")
 
 
+def test_a_role_after_a_comma_in_the_label_is_the_role(tmp_path: Path) -> None:
+    turns = _turns(tmp_path / "review.txt",
+        "Ann Lowe, Peer Reviewer: How is the curriculum decided?\n"
+        "Tom Reid, Headteacher: The trust writes it and every school teaches it.\n"
+        "So, the CEO: she signs it off.\n"
+        "Ann Lowe, Peer Reviewer: And assessment?\nTom Reid, Headteacher: We use the trust's windows.\n")
+    assert [(s, r) for s, r, _ in turns] == [("Ann Lowe", "interviewer"), ("Tom Reid", "headteacher")] * 2
+    assert turns[1][2].endswith("So, the CEO: she signs it off.")
+
+
 def test_question_and_answer_write_ups_are_transcripts(tmp_path: Path) -> None:
     turns = _turns(tmp_path / "qa.txt",
         "Interview with a primary head\nQ. How is behaviour managed?\nA. Each school writes its own policy.\n"

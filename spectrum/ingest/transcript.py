@@ -25,6 +25,10 @@ _NAME = r"(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-&]+){0,5}?)"
 _ROLE = r"(?:[ \t]*[(\[](?P<role>[^)\]\n]{1,80})[)\]])?"
 #: The colon may sit inside or outside bold markup: "**Interviewer:** text", "**Interviewer**: text".
 _TURN = re.compile(r"^\s*(?:\*\*)?" + _NAME + _ROLE + r"(?:\*\*)?[ \t]*:[ \t]*(?:\*\*[ \t]*)?(?P<text>.*)$")
+#: "Ann Lowe, Peer Reviewer: text": a capitalised role after a comma, taken only when it names a role
+#: (so "So, the CEO: she decides" inside a turn does not start one).
+_COMMA_TURN = re.compile(r"^\s*(?:\*\*)?" + _NAME + r",[ \t]*(?P<role>[A-Z][^:,\n]{1,58}?)(?:\*\*)?[ \t]*:[ \t]*"
+                         r"(?:\*\*[ \t]*)?(?P<text>.*)$")
 #: Question-and-answer write-ups: "Q. How is ...?" / "A. We ...".
 _QA_TURN = re.compile(r"^\s*(?P<name>Q|A)(?P<role>(?!))?[.)][ \t]+(?P<text>\S.*)$")
 #: "Headteacher – text": a dash separates a speaker only when the label is a role or a speaker code,
@@ -95,6 +99,9 @@ def _turn_match(line: str) -> re.Match[str] | None:
     m = _speaker(_TURN.match(line) or _QA_TURN.match(line))
     if m:
         return m
+    comma = _speaker(_COMMA_TURN.match(line))
+    if comma and infer_role(comma.group("role")) != "unknown":
+        return comma
     dash = _speaker(_DASH_TURN.match(line))
     if dash and (infer_role(dash.group("name")) != "unknown" or _SPEAKER_CODE.match(dash.group("name"))):
         return dash
