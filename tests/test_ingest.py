@@ -502,6 +502,37 @@ def test_an_interview_kept_as_a_table_of_turns_is_read_as_turns(tmp_path: Path) 
     assert doc.text[doc.turns[1].start:doc.turns[1].end] == "The trust writes the units and we teach them."
 
 
+def _docx_with_bold_leads(path: Path, lines: list[tuple[str, str]]) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Notes of a conversation")
+    for lead, words in lines:
+        p = d.add_paragraph()
+        p.add_run(lead).bold = True
+        p.add_run(" " + words)
+    d.save(str(path))
+    return path
+
+
+def test_an_interview_typed_in_word_with_bold_speaker_names_is_read_as_turns(tmp_path: Path) -> None:
+    doc = next(read(_docx_with_bold_leads(tmp_path / "conversation.docx", [
+        ("Interviewer", "How is the curriculum planned?"), ("Head of School", "The trust writes the units."),
+        ("Interviewer", "And behaviour?"), ("Head of School", "Behaviour is ours.")])))
+    assert doc.kind == "interview"
+    assert [(t.speaker, t.role, doc.text[t.start:t.end]) for t in doc.turns][:2] == [
+        ("Interviewer", "interviewer", "How is the curriculum planned?"),
+        ("Head of School", "headteacher", "The trust writes the units.")]
+
+
+def test_bold_lead_ins_of_a_policy_stay_paragraphs(tmp_path: Path) -> None:
+    doc = next(read(_docx_with_bold_leads(tmp_path / "behaviour-policy.docx", [
+        ("Rewards", "Each academy keeps its own reward system."),
+        ("Sanctions", "All academies use the trust's sanctions ladder."),
+        ("Exclusions", "The CEO reviews every suspension.")])))
+    assert doc.turns == [] and "Rewards Each academy keeps its own reward system." in doc.text
+
+
 def test_a_table_of_duties_by_role_stays_a_table(tmp_path: Path) -> None:
     doc = next(read(_docx_with_table(tmp_path / "scheme-of-delegation.docx", [
         ["Role", "Responsibility"],

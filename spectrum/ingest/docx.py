@@ -56,6 +56,36 @@ def _heading_level(paragraph: Paragraph) -> int | None:
     return None
 
 
+#: A bold lead-in of at most this many words may be a speaker's name ("**Interviewer** How is ...").
+BOLD_LABEL_WORDS = 4
+
+
+def _layout_line(paragraph: Paragraph) -> str:
+    """A paragraph as a line of the layout, a bold lead-in set off with a colon as a speaker label.
+
+    Transcripts typed in Word often put the speaker in bold with no colon; the layout is only used
+    to tell whether the document is a transcript and to re-read it as one, so a policy's bold
+    lead-ins changed the same way cannot turn it into an interview on their own (see
+    ``transcript.looks_like_transcript``).
+    """
+    text = paragraph.text
+    try:
+        runs = paragraph.runs
+    except (KeyError, ValueError, AttributeError):
+        return text
+    lead = ""
+    for run in runs:
+        if not run.bold:
+            break
+        lead += run.text
+    label = lead.strip()
+    rest = text[len(lead):].strip() if text.startswith(lead) else ""
+    if (not label or not rest or label.endswith(":") or rest.startswith(":") or len(label) > 60
+            or len(label.split()) > BOLD_LABEL_WORDS or label[-1] in ".?!,;"):
+        return text
+    return f"{label}: {rest}"
+
+
 def read_docx(path: Path) -> tuple[DocumentBuilder, str | None]:
     """Paragraphs in body order, headings as sections, each table row as one paragraph."""
     check_zip(path, "DOCX")
@@ -65,7 +95,7 @@ def read_docx(path: Path) -> tuple[DocumentBuilder, str | None]:
         layout: list[str] = []
         for block in document.iter_inner_content():
             if isinstance(block, Paragraph):
-                layout.append(block.text)
+                layout.append(_layout_line(block))
                 level = _heading_level(block)
                 if level is not None:
                     builder.heading(block.text, level)
