@@ -400,6 +400,27 @@ def test_pdf_headings_and_paragraphs_come_apart(tmp_path: Path) -> None:
         "3. Curriculum", _SECTION, "4. Foundation subjects", _OTHER]
 
 
+def test_pdf_list_items_are_paragraphs_of_their_own_and_contents_lines_go() -> None:
+    # What a PDF's text layer gives for a contents page and a bulleted list: no blank lines.
+    from spectrum.ingest.pdf import _paragraphs
+
+    page = ("Contents\n1. Introduction .......... 2\n2. How schools decide their curriculum .......... 4\n"
+            "All schools in the trust share the following, agreed by headteachers in 2023 and reviewed\n"
+            "every year:\n• a common curriculum in English and maths\n"
+            "• the same assessment calendar, set by the central team and used in\nevery academy\n"
+            "• one behaviour policy\n"
+            "Foundation subjects are planned by each school, with support from the trust's subject leads\n"
+            "where they ask for it.")
+    assert _paragraphs(page) == [
+        "Contents",
+        "All schools in the trust share the following, agreed by headteachers in 2023 and reviewed every year:",
+        "a common curriculum in English and maths",
+        "the same assessment calendar, set by the central team and used in every academy",
+        "one behaviour policy",
+        "Foundation subjects are planned by each school, with support from the trust's subject leads where they ask"
+        " for it."]
+
+
 def test_pdf_running_header_of_a_two_page_document_is_dropped(tmp_path: Path) -> None:
     header = "Oakfield Trust - Curriculum Policy 2025"
     doc = next(read(make_pdf(tmp_path / "policy.pdf", [f"{header}\n{_SECTION}", f"{header}\n{_OTHER}"])))

@@ -7,8 +7,10 @@ Joining every line, as for wrapped text, glues headings and whole sections into 
 the next heading's practice, and a document's parts cannot be told apart. Breaking at every line
 cuts wrapped sentences in half. The block's own line lengths tell the two apart: lines longer
 than any wrapping width are not wrapped; in wrapped text a paragraph ends on a line well short of
-the width that ends a sentence, and a heading is a short line without closing punctuation that
-opens with a capital or a section number and is followed by a capital.
+the width that ends a sentence, a heading is a short line without closing punctuation that
+opens with a capital or a section number and is followed by a capital, and a list item (a line
+opening with a bullet) starts a paragraph of its own, as the codebook labels list items on their
+own words.
 """
 
 from __future__ import annotations
@@ -26,6 +28,27 @@ _ENDS_SENTENCE = (".", "?", "!", ":", "\u201d", '"')
 _RUNS_ON = (",", ";", "-", "–", "&")
 #: "3.", "3.2", "A.", "iv)" before a heading's words.
 _NUMBERING = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Z][.)]|[ivxIVX]{1,5}[.)])\s+")
+
+
+#: A list item's marker: bullets as PDFs and word processors print them, "a)", "(ii)", "3)".
+_BULLET = re.compile(r"^(?:[•●▪■◦‣∙·○◆➢✓\uf0b7\uf0a7\uf076]\s*|[*–-]\s+|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s+)")
+#: A contents line: dot leaders (or a tab) and a page number.
+_CONTENTS = re.compile(r"(?:(?:\.\s?){4,}|…+|\t)\s*\d{1,4}\s*$")
+
+
+def is_bullet(line: str) -> bool:
+    """Whether a line opens a list item."""
+    return bool(_BULLET.match(line)) and len(_BULLET.sub("", line, count=1)) > 0
+
+
+def without_bullet(line: str) -> str:
+    """A list item's words, its marker taken off."""
+    return _BULLET.sub("", line, count=1) if is_bullet(line) else line
+
+
+def is_contents_line(line: str) -> bool:
+    """A table-of-contents entry ("2. How schools decide .......... 4"), which says nothing of practice."""
+    return bool(_CONTENTS.search(line))
 
 
 def _opens_with_capital(line: str) -> bool:
@@ -47,14 +70,18 @@ def paragraph_ends(lines: Sequence[str], unwrapped_width: int | None = UNWRAPPED
     if not lines:
         return []
     width = max(len(line) for line in lines)
-    ends = []
+    ends: list[bool] = []
+    item = False  # whether the paragraph this line belongs to is a list item
     for i, line in enumerate(lines):
+        item = is_bullet(line) or (item and not ends[-1])
         following = lines[i + 1] if i + 1 < len(lines) else None
-        if following is None or (unwrapped_width is not None and width > unwrapped_width):
+        if following is None or (unwrapped_width is not None and width > unwrapped_width) or is_bullet(following):
             ends.append(True)
         elif line.endswith(_ENDS_SENTENCE):
             after = lines[i + 2] if i + 2 < len(lines) else None
             ends.append(len(line) < SHORT_LAST_LINE * width or _heading_like(following, after, width))
+        elif item:  # a list item ends on a short line before a capital, punctuated or not
+            ends.append(len(line) < SHORT_LAST_LINE * width and _opens_with_capital(following))
         else:
             ends.append(_heading_like(line, following, width))
     return ends

@@ -19,7 +19,7 @@ from pypdf.errors import PdfReadError, PyPdfError
 
 from spectrum.errors import IngestError
 from spectrum.ingest.builder import PAGE_BREAK, DocumentBuilder
-from spectrum.ingest.lines import paragraph_ends
+from spectrum.ingest.lines import is_contents_line, paragraph_ends, without_bullet
 
 _PAGE_FURNITURE = re.compile(r"^\s*(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?\s*$", re.I)
 _DIGITS = re.compile(r"\d+")
@@ -43,7 +43,7 @@ def _paragraphs(page_text: str) -> list[str]:
     blocks: list[list[str]] = [[]]
     for line in page_text.split("\n"):
         stripped = line.strip()
-        if not stripped or _PAGE_FURNITURE.match(stripped):
+        if not stripped or _PAGE_FURNITURE.match(stripped) or is_contents_line(stripped):
             blocks.append([])
         else:
             blocks[-1].append(stripped)
@@ -55,7 +55,7 @@ def _paragraphs(page_text: str) -> list[str]:
             else:
                 current.append(stripped)
             if end:
-                paras.append(" ".join(current))
+                paras.append(without_bullet(" ".join(current)))
                 current = []
     return paras
 
