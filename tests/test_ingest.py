@@ -367,6 +367,16 @@ def test_pdf_running_headers_dropped_and_sentences_joined_across_pages(tmp_path:
     assert [p.number for p in doc.pages] == [1, 2, 4]
 
 
+@given(st.lists(st.text(alphabet="abc ABC.•-–1:)", min_size=1, max_size=160).map(str.strip).filter(bool), max_size=15),
+       st.sampled_from([None, 150]))
+def test_every_line_is_given_an_end_and_the_last_always_ends(lines: list[str], unwrapped: int | None) -> None:
+    from spectrum.ingest.lines import paragraph_ends
+
+    ends = paragraph_ends(lines, unwrapped_width=unwrapped)
+    assert len(ends) == len(lines)
+    assert not lines or ends[-1]
+
+
 def _paragraph_texts(path: Path, text: str) -> list[str]:
     path.write_text(text, encoding="utf-8")
     doc = next(read(path))
