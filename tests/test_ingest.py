@@ -159,6 +159,16 @@ def test_a_dash_starts_a_turn_only_after_a_role_or_speaker_code(tmp_path: Path) 
     assert turns[1][2].endswith("Well – we chose it together, to be fair.")
 
 
+def test_speech_recognition_exports_with_bracketed_speaker_codes(tmp_path: Path) -> None:
+    lines = ["[SPEAKER_00]: How is the curriculum planned?", "[SPEAKER_01]: The trust writes the units.",
+             "[SPEAKER_00]: And behaviour?", "[SPEAKER_01]: Each school writes its own policy."]
+    turns = _turns(tmp_path / "diarised.txt", "\n".join(lines) + "\n")
+    assert turns[:2] == [("SPEAKER_00", "interviewer", "How is the curriculum planned?"),
+                         ("SPEAKER_01", "unknown", "The trust writes the units.")]
+    srt = "".join(f"{n}\n00:00:0{n},000 --> 00:00:0{n},900\n{line}\n\n" for n, line in enumerate(lines, 1))
+    assert _turns(tmp_path / "diarised.srt", srt) == turns
+
+
 def test_video_call_export_with_bracketed_names(tmp_path: Path) -> None:
     turns = _turns(tmp_path / "call.txt",
         "[Interviewer] 10:02:11\nHow is the curriculum planned?\n\n"

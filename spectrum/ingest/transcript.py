@@ -24,7 +24,8 @@ from spectrum.vocab import SpeakerRole
 _NAME = r"(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-&]+){0,5}?)"
 _ROLE = r"(?:[ \t]*[(\[](?P<role>[^)\]\n]{1,80})[)\]])?"
 #: The colon may sit inside or outside bold markup: "**Interviewer:** text", "**Interviewer**: text".
-_TURN = re.compile(r"^\s*(?:\*\*)?" + _NAME + _ROLE + r"(?:\*\*)?[ \t]*:[ \t]*(?:\*\*[ \t]*)?(?P<text>.*)$")
+#: Speech-recognition exports bracket the label: "[SPEAKER_00]: text".
+_TURN = re.compile(r"^\s*(?:\*\*)?\[?" + _NAME + _ROLE + r"\]?(?:\*\*)?[ \t]*:[ \t]*(?:\*\*[ \t]*)?(?P<text>.*)$")
 #: "Ann Lowe, Peer Reviewer: text": a capitalised role after a comma, taken only when it names a role
 #: (so "So, the CEO: she decides" inside a turn does not start one).
 _COMMA_TURN = re.compile(r"^\s*(?:\*\*)?" + _NAME + r",[ \t]*(?P<role>[A-Z][^:,\n]{1,58}?)(?:\*\*)?[ \t]*:[ \t]*"
@@ -252,7 +253,7 @@ def read_plain_transcript(
     return builder
 
 
-_VOICE_PREFIX = re.compile(r"^\s*(?P<name>[A-Z][\w.'’\-]*(?:\s+[\w.'’\-]+){0,4})(?:\s*\((?P<role>[^)]{1,60})\))?:\s+")
+_VOICE_PREFIX = re.compile(r"^\s*\[?(?P<name>[A-Z][\w.'’\-]*(?:\s+[\w.'’\-]+){0,4})\]?(?:\s*\((?P<role>[^)]{1,60})\))?:\s+")
 
 
 def _cue_turns(
