@@ -169,6 +169,15 @@ def test_speech_recognition_exports_with_bracketed_speaker_codes(tmp_path: Path)
     assert _turns(tmp_path / "diarised.srt", srt) == turns
 
 
+def test_header_lines_with_the_time_in_brackets(tmp_path: Path) -> None:
+    turns = _turns(tmp_path / "edited.txt",
+        "Speaker 1 [00:00:02]\nHow is the curriculum planned?\n\n"
+        "Jane Smith (Headteacher) (00:00:09)\nThe trust writes the units.\n\n"
+        "Speaker 1 [00:00:20]\nAnd behaviour?\n\nJane Smith (Headteacher) (00:00:25)\nThat is ours.\n")
+    assert turns[:2] == [("Speaker 1", "interviewer", "How is the curriculum planned?"),
+                         ("Jane Smith", "headteacher", "The trust writes the units.")]
+
+
 def test_video_call_export_with_bracketed_names(tmp_path: Path) -> None:
     turns = _turns(tmp_path / "call.txt",
         "[Interviewer] 10:02:11\nHow is the curriculum planned?\n\n"

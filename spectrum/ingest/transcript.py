@@ -38,8 +38,8 @@ _DASH_TURN = re.compile(r"^\s*" + _NAME + _ROLE + r"[ \t]+[–—-][ \t]+(?P<tex
 _SPEAKER_CODE = re.compile(r"^(?:r|p|participant|respondent|interviewee|speaker)\s*\d*$", re.I)
 #: A turn header alone on its line, its text on the lines below, as recording tools export
 #: transcripts: "Speaker 1  0:03", "Jane Smith (Headteacher)  00:01:05".
-#: Video-call exports bracket the name: "[Jane Smith] 10:02:11".
-_HEADER = re.compile(r"^\s*\[?" + _NAME + _ROLE + r"\]?[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
+#: Video-call exports bracket the name, "[Jane Smith] 10:02:11"; editors the time, "Jane Smith [00:01:05]".
+_HEADER = re.compile(r"^\s*\[?" + _NAME + _ROLE + r"\]?[ \t]+[\[(]?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[\])]?[ \t]*$")
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 _TIME = re.compile(_CLOCK)
 _TIMESTAMP_PREFIX = re.compile(r"^\s*\[?\(?(?P<ts>" + _CLOCK + r")\)?\]?\s*")
