@@ -169,6 +169,20 @@ def test_speech_recognition_exports_with_bracketed_speaker_codes(tmp_path: Path)
     assert _turns(tmp_path / "diarised.srt", srt) == turns
 
 
+def test_a_role_on_a_line_of_its_own_opens_a_turn_but_a_heading_does_not(tmp_path: Path) -> None:
+    turns = _turns(tmp_path / "typed.txt",
+        "Interview 6\n\nInterviewer\nHow is the curriculum planned?\n\nHeadteacher\nThe trust writes the units.\n"
+        "We can change the order.\n\nInterviewer\nAnd behaviour?\n\nHeadteacher\nThat is ours.\n")
+    assert [(s, r) for s, r, _ in turns] == [("Interviewer", "interviewer"), ("Headteacher", "headteacher")] * 2
+    assert turns[1][2] == "The trust writes the units. We can change the order."
+    path = tmp_path / "curriculum-policy.txt"
+    path.write_text("Curriculum Policy\n\nPurpose\nThis policy sets out the curriculum.\n\nImplementation\n"
+                    "Schools teach the units.\n\nPurpose\nThis part covers assessment.\n\nImplementation\n"
+                    "Schools use common tests.\n", encoding="utf-8")
+    doc = next(read(path))
+    assert doc.turns == [] and [doc.text[a:b] for a, b in doc.paragraphs][3:5] == ["Implementation", "Schools teach the units."]
+
+
 def test_header_lines_with_the_time_in_brackets(tmp_path: Path) -> None:
     turns = _turns(tmp_path / "edited.txt",
         "Speaker 1 [00:00:02]\nHow is the curriculum planned?\n\n"

@@ -20,6 +20,9 @@ from collections.abc import Sequence
 
 #: Lines longer than this are not wrapped: each is a paragraph of its own.
 UNWRAPPED_WIDTH = 150
+#: The width a block is judged against at least: a block of two short lines ("Purpose", then one
+#: sentence) has no wrapping width of its own to measure a heading by.
+MIN_WIDTH = 60
 #: A line ending a sentence ends its paragraph when shorter than this share of the block's width...
 SHORT_LAST_LINE = 0.7
 #: ...and a line without closing punctuation is a heading when shorter than this share.
@@ -69,7 +72,7 @@ def paragraph_ends(lines: Sequence[str], unwrapped_width: int | None = UNWRAPPED
     """
     if not lines:
         return []
-    width = max(len(line) for line in lines)
+    width = max(MIN_WIDTH, *(len(line) for line in lines))
     ends: list[bool] = []
     item = False  # whether the paragraph this line belongs to is a list item
     for i, line in enumerate(lines):

@@ -143,6 +143,51 @@ def cue_blocks_to_headers(text: str) -> str:
     return "\n".join(out)
 
 
+_LABEL_LINE = re.compile(r"^\s*(?:\*\*)?" + _NAME + _ROLE + r"(?:\*\*)?[ \t]*$")
+
+
+def _role_label(line: str) -> str | None:
+    """A line that is only a role or a speaker code ("Interviewer", "Headteacher", "Respondent 2")."""
+    m = _speaker(_LABEL_LINE.match(line))
+    if not m or len(m.group("name").split()) > 4:
+        return None
+    label = m.group("role") or m.group("name")
+    return m.group(0).strip().strip("*") if infer_role(label) != "unknown" or _SPEAKER_CODE.match(m.group("name")) else None
+
+
+def labels_to_turns(text: str) -> str:
+    """Join a role label standing alone on its line to the words below it ("Interviewer", then the question).
+
+    Typed transcripts often put the speaker on a line of their own. Only roles and speaker codes
+    are taken, never bare names or other short lines, which is what headings look like; and only
+    when at least two such labels each open two or more turns.
+    """
+    lines = text.split("\n")
+    found = [(i, label) for i, ln in enumerate(lines[:2000]) if (label := _role_label(ln))]
+    counts = Counter(label.casefold() for _, label in found)
+    if sum(n >= 2 for n in counts.values()) < 2:
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        label = _role_label(lines[i])
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if label and j < len(lines) and lines[j].strip() and not _role_label(lines[j]):
+            out.append(f"{label}: {lines[j].strip()}")
+            i = j + 1
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
+def _normalised(text: str) -> str:
+    """Layouts that put the speaker on a line of their own, rewritten as one turn reader expects."""
+    return labels_to_turns(cue_blocks_to_headers(text))
+
+
 _SPEAKER_CELL = re.compile(r"^" + _NAME + _ROLE + r"\s*:?$")
 _TIME_CELL = re.compile(r"^\[?\(?" + _CLOCK + r"\)?\]?$")
 
@@ -185,7 +230,7 @@ def _said(m: re.Match[str]) -> str:
 
 def looks_like_transcript(text: str) -> bool:
     """A plain text file is a transcript when several paragraphs open with a speaker prefix."""
-    lines = [ln for ln in cue_blocks_to_headers(text).split("\n")[:400] if ln.strip()]
+    lines = [ln for ln in _normalised(text).split("\n")[:400] if ln.strip()]
     if not lines:
         return False
     turns = [m for ln in lines if (m := _header_match(ln) or _turn_match(_TIMESTAMP_PREFIX.sub("", ln, count=1)))]
@@ -226,7 +271,7 @@ def read_plain_transcript(
                 builder.turn(current[0], current[1], para, current[2])
         buf.clear()
 
-    for line in cue_blocks_to_headers(text).split("\n"):
+    for line in _normalised(text).split("\n"):
         header = _header_match(line)
         if header:
             flush()
