@@ -117,6 +117,17 @@ def test_report_practice_positions_match_expected(reports: dict[str, TrustReport
     assert right / total >= 0.85, f"{right}/{total}"
 
 
+def test_reports_mark_tentative_positions_and_only_those(reports: dict[str, TrustReport]) -> None:
+    marked = [(name, p.domain) for name, r in reports.items() for p in r.practices if p.tentative]
+    assert marked, "the sample trusts hold thin-evidence positions"
+    for r in reports.values():
+        md, html = render(r, "md"), render(r, "html")
+        rows = {line.split(" | ")[0].strip("| "): line for line in md.splitlines() if line.startswith("| ")}
+        for p in r.practices:
+            assert ("(tentative)" in rows[p.domain.replace("_", " ")]) == p.tentative
+            assert (f'class="row tentative" data-domain="{p.domain}"' in html) == p.tentative
+
+
 def test_report_html_escapes_document_text(engine: Engine, tmp_path: Path) -> None:
     (tmp_path / "policy.md").write_text(
         "# Behaviour policy\n\nAll academies will use the trust behaviour policy <script>alert('x')</script>.\n\n"
