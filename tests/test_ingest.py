@@ -720,6 +720,50 @@ def test_ingest_truncated_pdf_and_docx(tmp_path: Path) -> None:
     assert all(("corrupt" in e or "no text layer" in e) for e in errors.values())
 
 
+def _deck(path: Path) -> Path:
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])  # title and content
+    slide.shapes.title.text = "Our school improvement model"
+    body = slide.placeholders[1].text_frame
+    body.text = "Every academy is reviewed each term by the trust's education team."
+    body.add_paragraph().text = "Headteachers agree their priorities with their school improvement partner."
+    deck.slides.add_slide(deck.slide_layouts[6])  # blank: no text, no page
+    slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only, with a table
+    slide.shapes.title.text = "Who decides"
+    table = slide.shapes.add_table(2, 2, Inches(1), Inches(2), Inches(6), Inches(1)).table
+    for (r, c), text in {(0, 0): "Curriculum", (0, 1): "Trust", (1, 0): "Uniform", (1, 1): "School"}.items():
+        table.cell(r, c).text = text
+    deck.core_properties.title = "Strategy 2025"
+    deck.save(str(path))
+    return path
+
+
+def test_ingest_pptx_reads_slides_as_pages_and_titles_as_sections(tmp_path: Path) -> None:
+    doc = next(read(_deck(tmp_path / "strategy.pptx")))
+    assert doc.title == "Strategy 2025" and doc.format == ".pptx"
+    paras = [doc.text[a:b] for a, b in doc.paragraphs]
+    assert paras == ["Our school improvement model",
+                     "Every academy is reviewed each term by the trust's education team.",
+                     "Headteachers agree their priorities with their school improvement partner.",
+                     "Who decides", "Curriculum | Trust", "Uniform | School"]
+    assert [s.title for s in doc.sections] == ["Our school improvement model", "Who decides"]
+    assert [p.number for p in doc.pages] == [1, 3]
+
+
+def test_ingest_corrupt_or_empty_pptx_is_one_clear_error(tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    (tmp_path / "broken.pptx").write_bytes(_deck(tmp_path / "ok.pptx").read_bytes()[:900])
+    with pytest.raises(IngestError, match=r"broken\.pptx: corrupt"):
+        list(read(tmp_path / "broken.pptx"))
+    Presentation().save(str(tmp_path / "empty.pptx"))
+    with pytest.raises(IngestError, match=r"empty\.pptx: PPTX has no text"):
+        list(read(tmp_path / "empty.pptx"))
+
+
 def test_ingest_docx_zip_bomb_refused_quickly(tmp_path: Path) -> None:
     make_zip_bomb(tmp_path / "bomb.docx", declared_mb=300)
     assert (tmp_path / "bomb.docx").stat().st_size < 2_000_000
@@ -794,7 +838,8 @@ def test_pdf_word_split_at_a_hyphen_across_lines_is_rejoined(tmp_path: Path) -> 
 # ---- property tests: readers return documents or raise IngestError, nothing else ----
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".txt", ".md", ".html", ".vtt", ".srt", ".jsonl", ".pdf", ".docx"]))
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".txt", ".md", ".html", ".vtt", ".srt", ".jsonl", ".pdf", ".docx",
+                                                              ".pptx"]))
 def test_ingest_random_bytes_never_crash(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"random{suffix}"
     path.write_bytes(data)

@@ -17,12 +17,13 @@ from spectrum.ingest.html import read_html
 from spectrum.ingest.jsonl import read_jsonl
 from spectrum.ingest.kinds import check_kind, infer_kind, load_speakers
 from spectrum.ingest.pdf import read_pdf
+from spectrum.ingest.slides import read_pptx
 from spectrum.ingest.text import read_text
 from spectrum.ingest.transcript import looks_like_transcript, read_plain_transcript, read_srt, read_vtt
 from spectrum.models import Document, FileProblem
 from spectrum.vocab import DocumentKind, SpeakerRole
 
-SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".vtt", ".srt", ".jsonl")
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".pptx", ".vtt", ".srt", ".jsonl")
 SPEAKER_FILES = ("speakers.yml", "speakers.yaml")
 MAX_JSONL_BYTES = 4 * 1024 * 1024 * 1024
 
@@ -56,6 +57,9 @@ def read(
     elif suffix == ".docx":
         check_size(path)
         builder, title = read_docx(path)
+    elif suffix == ".pptx":
+        check_size(path)
+        builder, title = read_pptx(path)
     else:
         text = decode_text(read_bytes(path), path)
         if suffix in (".html", ".htm"):
