@@ -1,46 +1,17 @@
-"""Word documents through python-docx, after a zip-bomb check.
-
-python-docx inflates every part it opens; a 0.75 MB file declaring hundreds of MB takes seconds
-and most of a gigabyte, so declared sizes and compression ratios are checked first.
-"""
+"""Word documents through python-docx, after a zip-bomb check (``office.check_zip``)."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import docx
-from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from spectrum.errors import IngestError
 from spectrum.ingest.builder import DocumentBuilder
+from spectrum.ingest.office import check_zip, office_errors
 from spectrum.ingest.transcript import table_turns
-
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 200
-MAX_MEMBERS = 5000
-
-
-def check_zip(path: Path, what: str) -> None:
-    """Refuse archives that are not zips or whose declared contents would inflate too far."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise IngestError(f"corrupt or truncated {what} (not a valid zip archive)", path) from exc
-    if len(infos) > MAX_MEMBERS:
-        raise IngestError(f"{what} has {len(infos)} parts; refusing (possible zip bomb)", path)
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNCOMPRESSED:
-        raise IngestError(
-            f"{what} declares {total / 1e6:.0f} MB uncompressed, over {MAX_UNCOMPRESSED / 1e6:.0f} MB (zip bomb?)",
-            path,
-        )
-    for info in infos:
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1_000_000:
-            raise IngestError(f"{what} part {info.filename} compresses {info.file_size // info.compress_size}:1 (zip bomb?)", path)
 
 
 def _heading_level(paragraph: Paragraph) -> int | None:
@@ -89,7 +60,7 @@ def _layout_line(paragraph: Paragraph) -> str:
 def read_docx(path: Path) -> tuple[DocumentBuilder, str | None]:
     """Paragraphs in body order, headings as sections, each table row as one paragraph."""
     check_zip(path, "DOCX")
-    try:
+    with office_errors(path, "DOCX"):
         document = docx.Document(str(path))
         builder = DocumentBuilder(path, ".docx")
         layout: list[str] = []
@@ -116,14 +87,6 @@ def read_docx(path: Path) -> tuple[DocumentBuilder, str | None]:
                 layout.extend(table_turns(rows) or [])
         builder.layout = "\n\n".join(layout)
         title = document.core_properties.title or None
-    except IngestError:
-        raise
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError, AttributeError, TypeError) as exc:
-        raise IngestError(f"corrupt DOCX ({type(exc).__name__}: {str(exc)[:80]})", path) from exc
-    except Exception as exc:  # lxml raises XMLSyntaxError for damaged parts
-        if type(exc).__name__ in {"XMLSyntaxError", "BadZipFile"}:
-            raise IngestError(f"corrupt DOCX ({str(exc)[:80]})", path) from exc
-        raise
     if builder.empty:
         raise IngestError("DOCX has no text", path)
     return builder, title

@@ -6,18 +6,16 @@ slide's number stands for a page, so quotes cite the slide, and its title is the
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pptx import Presentation
-from pptx.exc import PackageNotFoundError
 from pptx.shapes.group import GroupShape
 
 from spectrum.errors import IngestError
 from spectrum.ingest.builder import DocumentBuilder
-from spectrum.ingest.docx import check_zip
+from spectrum.ingest.office import check_zip, office_errors
 
 
 def _shapes(shapes: Any) -> Iterator[Any]:
@@ -46,13 +44,14 @@ def _texts(shape: Any) -> Iterator[str]:
 def read_pptx(path: Path) -> tuple[DocumentBuilder, str | None]:
     """Slides in order, each slide's number as its page and its title as its section."""
     check_zip(path, "PPTX")
-    try:
+    with office_errors(path, "PPTX"):
         deck = Presentation(str(path))
         builder = DocumentBuilder(path, ".pptx")
         for number, slide in enumerate(deck.slides, 1):
             title_shape = slide.shapes.title
             title = title_shape.text_frame.text.strip() if title_shape is not None and title_shape.has_text_frame else ""
-            body = [t for shape in _shapes(slide.shapes) if shape is not title_shape for t in _texts(shape)]
+            title_id = title_shape.shape_id if title_shape is not None else None
+            body = [t for shape in _shapes(slide.shapes) if shape.shape_id != title_id for t in _texts(shape)]
             if not title and not body:
                 continue
             builder.page(number)
@@ -61,14 +60,6 @@ def read_pptx(path: Path) -> tuple[DocumentBuilder, str | None]:
             for text in body:
                 builder.paragraph(text)
         deck_title = deck.core_properties.title or None
-    except IngestError:
-        raise
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError, AttributeError, TypeError) as exc:
-        raise IngestError(f"corrupt PPTX ({type(exc).__name__}: {str(exc)[:80]})", path) from exc
-    except Exception as exc:  # lxml raises XMLSyntaxError for damaged parts
-        if type(exc).__name__ in {"XMLSyntaxError", "BadZipFile"}:
-            raise IngestError(f"corrupt PPTX ({str(exc)[:80]})", path) from exc
-        raise
     if builder.empty:
         raise IngestError("PPTX has no text on any slide", path)
     return builder, deck_title

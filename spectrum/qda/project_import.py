@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 from spectrum.errors import InputError
-from spectrum.ingest.docx import check_zip
+from spectrum.ingest.office import check_zip
 from spectrum.qda.records import QdaCoding, QdaProject, QdaSource
 from spectrum.qda.xmlsafe import PROJECT_NS, parse, validate
 
