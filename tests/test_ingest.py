@@ -139,6 +139,19 @@ def test_a_role_after_a_comma_in_the_label_is_the_role(tmp_path: Path) -> None:
     assert turns[1][2].endswith("So, the CEO: she signs it off.")
 
 
+def test_markdown_is_read_as_an_interview_only_when_its_name_says_so(tmp_path: Path) -> None:
+    talk = ("# Notes\n\n**Interviewer:** How is the curriculum decided?\n\n**Sam:** The trust writes it.\n\n"
+            "**Interviewer:** And behaviour?\n\n**Sam:** Each school decides.\n")
+    path = tmp_path / "interview-ceo.md"
+    path.write_text(talk, encoding="utf-8")
+    doc = next(read(path))
+    assert doc.kind == "interview" and doc.sections[0].title == "Notes"
+    assert [(t.speaker, t.role) for t in doc.turns][:2] == [("Interviewer", "interviewer"), ("Sam", "ceo")]
+    faq = tmp_path / "joining-the-trust-faq.md"
+    faq.write_text(talk.replace("**Interviewer:**", "**Q:**").replace("**Sam:**", "**A:**"), encoding="utf-8")
+    assert next(read(faq)).turns == []
+
+
 def test_question_and_answer_write_ups_are_transcripts(tmp_path: Path) -> None:
     turns = _turns(tmp_path / "qa.txt",
         "Interview with a primary head\nQ. How is behaviour managed?\nA. Each school writes its own policy.\n"

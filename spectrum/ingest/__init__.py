@@ -15,7 +15,7 @@ from spectrum.ingest.decode import check_size, decode_text, read_bytes
 from spectrum.ingest.docx import read_docx
 from spectrum.ingest.html import read_html
 from spectrum.ingest.jsonl import read_jsonl
-from spectrum.ingest.kinds import check_kind, infer_kind, load_speakers
+from spectrum.ingest.kinds import check_kind, infer_kind, load_speakers, named_as_interview
 from spectrum.ingest.pdf import read_pdf
 from spectrum.ingest.slides import read_pptx
 from spectrum.ingest.text import read_text
@@ -70,6 +70,10 @@ def read(
             builder = read_srt(path, text, speakers)
         elif suffix == ".txt" and looks_like_transcript(text):
             builder, transcript = read_plain_transcript(path, text, speakers), True
+        elif suffix in (".md", ".markdown") and named_as_interview(path) and looks_like_transcript(text):
+            # interview notes kept in Markdown; only when the file says it is one, since a FAQ page in
+            # Markdown is laid out as questions and answers too and is the trust's own account
+            builder, transcript = read_plain_transcript(path, text, speakers, suffix), True
         else:
             builder = read_text(path, text, markdown=suffix in (".md", ".markdown"))
     if builder.layout is not None and looks_like_transcript(builder.layout):

@@ -46,6 +46,11 @@ _FORMAT_KIND: dict[str, DocumentKind] = {
 }
 
 
+def named_as_interview(path: Path) -> bool:
+    """Whether a file's name says it holds an interview, a transcript or a focus group."""
+    return bool(_NAME_CUES[0][1].search(path.stem))
+
+
 def infer_kind(path: Path, text: str, fmt: str, is_transcript: bool = False) -> DocumentKind:
     """Best guess at what sort of document this is."""
     if is_transcript or fmt in (".vtt", ".srt"):

@@ -289,7 +289,7 @@ def read_plain_transcript(
             buf.append(m.group("text"))
         elif current is None:
             if line.strip() and not builder.sections:
-                builder.heading(line.strip())
+                builder.heading(line.strip().lstrip("#").strip() or line.strip())
             elif line.strip():
                 builder.paragraph(line)
         else:
