@@ -152,6 +152,22 @@ def test_markdown_is_read_as_an_interview_only_when_its_name_says_so(tmp_path: P
     assert next(read(faq)).turns == []
 
 
+def test_a_web_page_is_read_as_an_interview_only_when_its_name_says_so(tmp_path: Path) -> None:
+    page = ("<html><head><title>Five questions for our chief executive</title></head><body><main>"
+            "<h1>Five questions</h1><p><strong>Q:</strong> How is the curriculum decided?</p>"
+            "<p><strong>A:</strong> Every school teaches the trust curriculum.</p>"
+            "<p><strong>Q:</strong> And behaviour?</p><p><strong>A:</strong> Each school decides.</p></main></body></html>")
+    path = tmp_path / "interview-with-our-ceo.html"
+    path.write_text(page, encoding="utf-8")
+    doc = next(read(path))
+    assert doc.kind == "interview" and doc.title == "Five questions for our chief executive"
+    assert [(t.speaker, t.role) for t in doc.turns] == [("Q", "interviewer"), ("A", "ceo")] * 2
+    faq = tmp_path / "joining-the-trust-faq.html"
+    faq.write_text(page, encoding="utf-8")
+    doc = next(read(faq))
+    assert doc.turns == [] and doc.kind == "web_page"
+
+
 def test_question_and_answer_write_ups_are_transcripts(tmp_path: Path) -> None:
     turns = _turns(tmp_path / "qa.txt",
         "Interview with a primary head\nQ. How is behaviour managed?\nA. Each school writes its own policy.\n"

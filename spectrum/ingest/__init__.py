@@ -76,8 +76,10 @@ def read(
             builder, transcript = read_plain_transcript(path, text, speakers, suffix), True
         else:
             builder = read_text(path, text, markdown=suffix in (".md", ".markdown"))
-    if builder.layout is not None and looks_like_transcript(builder.layout):
-        # an interview saved as a PDF or Word file: turns and speakers matter more than paragraphs
+    web = suffix in (".html", ".htm")
+    if builder.layout is not None and (not web or named_as_interview(path)) and looks_like_transcript(builder.layout):
+        # an interview saved as a PDF, Word file or web page: turns and speakers matter more than
+        # paragraphs (a web page only when named as an interview: a FAQ page is laid out alike)
         builder, transcript = read_plain_transcript(path, builder.layout, speakers, suffix, suffix == ".pdf"), True
     if builder.empty:
         raise IngestError("no readable text", path)

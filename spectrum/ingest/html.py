@@ -48,20 +48,25 @@ def read_html(path: Path, text: str) -> tuple[DocumentBuilder, str | None]:
     builder = DocumentBuilder(path, ".html")
     if not isinstance(root, Tag):
         return builder, title
+    layout: list[str] = []  # blocks in order, for a page that holds an interview (see ``ingest.read``)
     for el in root.find_all(list(_BLOCKS | _HEADINGS | {"div", "section"})):
         if not isinstance(el, Tag):
             continue
         if el.name in _HEADINGS:
             builder.heading(el.get_text(" ", strip=True), int(el.name[1]))
+            layout.append(el.get_text(" ", strip=True))
         elif el.name in _BLOCKS:
             if el.find(list(_BLOCKS)):
                 continue  # nested block (e.g. <li><p>): the inner one is read
             builder.paragraph(el.get_text(" ", strip=True))
+            layout.append(el.get_text(" ", strip=True))
         else:
             # text sitting directly inside a div/section with no block wrapper
             loose = " ".join(s.strip() for s in el.find_all(string=True, recursive=False) if s.strip())
             if loose:
                 builder.paragraph(loose)
+                layout.append(loose)
     if builder.empty:
         builder.paragraph(root.get_text(" ", strip=True))
+    builder.layout = "\n\n".join(layout)
     return builder, title

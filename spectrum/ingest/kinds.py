@@ -123,8 +123,17 @@ def infer_role(label: str) -> SpeakerRole:
 
 
 def roles_named(text: str) -> set[SpeakerRole]:
-    """Every role a piece of text names ("CEO and head" names two)."""
-    return {role for role, cue in _ROLE_CUES if cue.search(text)}
+    """Every role a piece of text names ("CEO and head" names two).
+
+    Cues are tried in ``infer_role``'s order and each one's words are taken out before the next
+    is tried, so "chief executive" names the CEO only and "head of maths" a teacher only.
+    """
+    found: set[SpeakerRole] = set()
+    for role, cue in _ROLE_CUES:
+        text, n = cue.subn(" ", text)
+        if n:
+            found.add(role)
+    return found
 
 
 def load_speakers(path: Path) -> dict[str, SpeakerRole]:
