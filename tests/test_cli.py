@@ -98,6 +98,30 @@ def test_cli_classify_table_without_a_text_column_names_the_file_and_its_columns
     assert "passages.csv" in result.stderr and "no 'text' column (columns: id, body)" in result.stderr
 
 
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("binary.csv", b"\xff\xfe\x00\x81garbage\n\x00\x9c more\n", "line 1: not UTF-8 (the header; a binary file?)"),
+    ("empty.csv", b"", "no rows to classify"),
+    ("header-only.tsv", b"id\ttext\n", "no rows to classify"),
+])
+def test_cli_classify_unreadable_tables_fail_in_one_line_naming_the_file(tmp_path: Path, name: str, content: bytes,
+                                                                       message: str) -> None:
+    (tmp_path / name).write_bytes(content)
+    result = CliRunner().invoke(cli, ["classify", str(tmp_path / name)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [f"error: {tmp_path / name}: {message}" + (
+        " (empty input, or no line could be read)" if "no rows" in message else "")]
+
+
+def test_cli_classify_a_table_cell_over_the_field_limit_costs_only_its_row(tmp_path: Path) -> None:
+    src = tmp_path / "passages.csv"
+    src.write_text("id,text\na,All academies use one MIS.\nb," + "x " * 100_000 + "\nc,Each head decides.\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["classify", str(src)])
+    assert result.exit_code == 0
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "c"]
+    assert "row 3: field larger than field limit" in result.stderr
+
+
 @pytest.mark.parametrize("content", [b"", b"\n\n", b"{oops\n\xff\xfe\n"])
 def test_cli_classify_with_no_readable_row_fails_naming_the_file(tmp_path: Path, content: bytes) -> None:
     src = tmp_path / "in.jsonl"

@@ -818,6 +818,22 @@ def test_ingest_oversized_file_refused_with_size(tmp_path: Path) -> None:
         list(read(big))
 
 
+def test_bad_decks_are_one_line_problems_and_the_good_files_are_kept(tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    with (tmp_path / "huge.pptx").open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)  # sparse
+    (tmp_path / "broken.pptx").write_bytes(_deck(tmp_path / "deck.pptx").read_bytes()[:900])
+    Presentation().save(str(tmp_path / "empty.pptx"))
+    (tmp_path / "policy.md").write_text("All academies use one MIS.\n", encoding="utf-8")
+    result = ingest([tmp_path])
+    assert sorted(Path(d.source).name for d in result.documents) == ["deck.pptx", "policy.md"]
+    errors = {Path(p.path).name: p.error for p in result.problems}
+    assert errors["huge.pptx"].startswith("file is 200 MB, over the 50 MB limit")
+    assert errors["broken.pptx"].startswith("corrupt") and errors["empty.pptx"] == "PPTX has no text on any slide"
+    assert all("\n" not in e for e in errors.values())
+
+
 def test_ingest_vtt_malformed_timestamp_names_line(tmp_path: Path) -> None:
     (tmp_path / "bad.vtt").write_text("WEBVTT\n\n00:00:xx.000 --> 00:00:04.000\nhi\n", encoding="utf-8")
     with pytest.raises(IngestError, match=r"bad\.vtt: malformed cue timestamp on line 3"):

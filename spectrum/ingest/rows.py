@@ -90,8 +90,9 @@ def read_table_rows(lines: Iterable[bytes], name: str, delimiter: str = ",", str
                 yield decoder.decode(raw)
             except UnicodeDecodeError:
                 decoder.reset()
-                if strict:
-                    raise InputError(f"line {n}: not UTF-8", name) from None
+                if strict or n == 1:  # without its header the table cannot be read at all
+                    raise InputError(f"line {n}: not UTF-8{'' if n > 1 else ' (the header; a binary file?)'}",
+                                     name) from None
                 warn(f"{name}: line {n}: not UTF-8")
 
     reader = csv.reader(text_lines(), delimiter=delimiter)
