@@ -6,7 +6,6 @@ classified in batches (one ``predict_proba`` per axis per batch), never one segm
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from spacy.tokens import Span
 from spectrum.collector import collector_paused, settle_heap
 from spectrum.decide import SCORE_DECIMALS, STRONG_RULE_VOTE, decide, detected_challenges
 from spectrum.features import feature_rows
-from spectrum.fillers import back, without_fillers
+from spectrum.fillers import back, may_hold_fillers, without_fillers
 from spectrum.identity import default_model_path, engine_info
 from spectrum.model import AXES, TrainedModel, load_model
 from spectrum.models import (
@@ -102,7 +101,7 @@ class Engine:
         """
         cleaned: dict[int, tuple[str, list[int]]] = {}
         for i, text in enumerate(texts):
-            if _MAYBE_FILLER.search(text.lower()):
+            if may_hold_fillers(text):
                 found = without_fillers(text)
                 if found is not None:
                     cleaned[i] = found
@@ -184,11 +183,6 @@ class Engine:
         """Segment and classify documents one at a time (documents stream; nothing accumulates)."""
         for parsed in parse_documents(documents, self.nlp):
             yield parsed, self.classify_spans([p.span for p in parsed], [p.segment for p in parsed])
-
-
-#: One scan, of the lower-cased text, for what ``fillers`` takes out, so that only the few passages
-#: with one pay for it (about 8 µs a passage; with case-insensitive matching it was 13).
-_MAYBE_FILLER = re.compile(r"\b(?:erm*|um+|uhm*|ehm|hmm+|mhm|mm+|ah|uh)\b|\b([a-z]+)(?:\s+|\s*(?:\.\.\.|…)\s*)\1\b")
 
 
 def _hits_as_said(found: SegmentRules, offsets: list[int], said: str) -> SegmentRules:

@@ -112,10 +112,15 @@ def test_ingest_transcript_with_the_time_in_brackets_after_the_name(tmp_path: Pa
     ]
 
 
+def _written(path: Path, text: str) -> Document:
+    """The document read back from ``text`` written to ``path``."""
+    path.write_text(text, encoding="utf-8")
+    return next(read(path))
+
+
 def _turns(path: Path, text: str) -> list[tuple[str, str, str]]:
     """(speaker, role, words) for each turn of the transcript ``text`` written to ``path``."""
-    path.write_text(text, encoding="utf-8")
-    doc = next(read(path))
+    doc = _written(path, text)
     assert doc.kind == "interview"
     return [(t.speaker, t.role, doc.text[t.start:t.end]) for t in doc.turns]
 
@@ -142,14 +147,11 @@ def test_a_role_after_a_comma_in_the_label_is_the_role(tmp_path: Path) -> None:
 def test_markdown_is_read_as_an_interview_only_when_its_name_says_so(tmp_path: Path) -> None:
     talk = ("# Notes\n\n**Interviewer:** How is the curriculum decided?\n\n**Sam:** The trust writes it.\n\n"
             "**Interviewer:** And behaviour?\n\n**Sam:** Each school decides.\n")
-    path = tmp_path / "interview-ceo.md"
-    path.write_text(talk, encoding="utf-8")
-    doc = next(read(path))
+    doc = _written(tmp_path / "interview-ceo.md", talk)
     assert doc.kind == "interview" and doc.sections[0].title == "Notes"
     assert [(t.speaker, t.role) for t in doc.turns][:2] == [("Interviewer", "interviewer"), ("Sam", "ceo")]
-    faq = tmp_path / "joining-the-trust-faq.md"
-    faq.write_text(talk.replace("**Interviewer:**", "**Q:**").replace("**Sam:**", "**A:**"), encoding="utf-8")
-    assert next(read(faq)).turns == []
+    faq = talk.replace("**Interviewer:**", "**Q:**").replace("**Sam:**", "**A:**")
+    assert _written(tmp_path / "joining-the-trust-faq.md", faq).turns == []
 
 
 def test_a_web_page_is_read_as_an_interview_only_when_its_name_says_so(tmp_path: Path) -> None:
@@ -157,14 +159,10 @@ def test_a_web_page_is_read_as_an_interview_only_when_its_name_says_so(tmp_path:
             "<h1>Five questions</h1><p><strong>Q:</strong> How is the curriculum decided?</p>"
             "<p><strong>A:</strong> Every school teaches the trust curriculum.</p>"
             "<p><strong>Q:</strong> And behaviour?</p><p><strong>A:</strong> Each school decides.</p></main></body></html>")
-    path = tmp_path / "interview-with-our-ceo.html"
-    path.write_text(page, encoding="utf-8")
-    doc = next(read(path))
+    doc = _written(tmp_path / "interview-with-our-ceo.html", page)
     assert doc.kind == "interview" and doc.title == "Five questions for our chief executive"
     assert [(t.speaker, t.role) for t in doc.turns] == [("Q", "interviewer"), ("A", "ceo")] * 2
-    faq = tmp_path / "joining-the-trust-faq.html"
-    faq.write_text(page, encoding="utf-8")
-    doc = next(read(faq))
+    doc = _written(tmp_path / "joining-the-trust-faq.html", page)
     assert doc.turns == [] and doc.kind == "web_page"
 
 
@@ -262,8 +260,7 @@ def test_duties_listed_by_role_in_a_policy_are_not_a_transcript(tmp_path: Path) 
 
 def _roles(path: Path, text: str) -> dict[str, str]:
     """Each speaker's role in the transcript ``text`` written to ``path``."""
-    path.write_text(text, encoding="utf-8")
-    return {t.speaker: t.role for t in next(read(path)).turns}
+    return {t.speaker: t.role for t in _written(path, text).turns}
 
 
 def test_unknown_speaker_who_mostly_asks_is_the_interviewer(tmp_path: Path) -> None:
@@ -440,8 +437,7 @@ def test_every_line_is_given_an_end_and_the_last_always_ends(lines: list[str], u
 
 
 def _paragraph_texts(path: Path, text: str) -> list[str]:
-    path.write_text(text, encoding="utf-8")
-    doc = next(read(path))
+    doc = _written(path, text)
     return [doc.text[start:end] for start, end in doc.paragraphs]
 
 

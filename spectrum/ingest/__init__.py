@@ -36,6 +36,19 @@ def _jsonl_lines(path: Path) -> Iterator[str]:
             yield raw.decode("utf-8", errors="replace")
 
 
+#: Formats a trust also publishes its FAQ pages in, laid out as questions and answers like an interview.
+_FAQ_FORMATS = (".md", ".markdown", ".html", ".htm")
+
+
+def _may_be_transcript(path: Path) -> bool:
+    """Whether a file may be read as an interview when it is laid out as one.
+
+    In a format FAQ pages come in, only when its name says it holds an interview: a FAQ page is
+    the trust's own account.
+    """
+    return path.suffix.lower() not in _FAQ_FORMATS or named_as_interview(path)
+
+
 def read(
     path: Path,
     kind: DocumentKind | None = None,
@@ -68,18 +81,12 @@ def read(
             builder = read_vtt(path, text, speakers)
         elif suffix == ".srt":
             builder = read_srt(path, text, speakers)
-        elif suffix == ".txt" and looks_like_transcript(text):
-            builder, transcript = read_plain_transcript(path, text, speakers), True
-        elif suffix in (".md", ".markdown") and named_as_interview(path) and looks_like_transcript(text):
-            # interview notes kept in Markdown; only when the file says it is one, since a FAQ page in
-            # Markdown is laid out as questions and answers too and is the trust's own account
+        elif suffix in (".txt", ".md", ".markdown") and _may_be_transcript(path) and looks_like_transcript(text):
             builder, transcript = read_plain_transcript(path, text, speakers, suffix), True
         else:
             builder = read_text(path, text, markdown=suffix in (".md", ".markdown"))
-    web = suffix in (".html", ".htm")
-    if builder.layout is not None and (not web or named_as_interview(path)) and looks_like_transcript(builder.layout):
-        # an interview saved as a PDF, Word file or web page: turns and speakers matter more than
-        # paragraphs (a web page only when named as an interview: a FAQ page is laid out alike)
+    if builder.layout is not None and _may_be_transcript(path) and looks_like_transcript(builder.layout):
+        # an interview saved as a PDF, Word file or web page: turns and speakers matter more than paragraphs
         builder, transcript = read_plain_transcript(path, builder.layout, speakers, suffix, suffix == ".pdf"), True
     if builder.empty:
         raise IngestError("no readable text", path)

@@ -53,13 +53,15 @@ def read_html(path: Path, text: str) -> tuple[DocumentBuilder, str | None]:
         if not isinstance(el, Tag):
             continue
         if el.name in _HEADINGS:
-            builder.heading(el.get_text(" ", strip=True), int(el.name[1]))
-            layout.append(el.get_text(" ", strip=True))
+            heading = el.get_text(" ", strip=True)
+            builder.heading(heading, int(el.name[1]))
+            layout.append(heading)
         elif el.name in _BLOCKS:
             if el.find(list(_BLOCKS)):
                 continue  # nested block (e.g. <li><p>): the inner one is read
-            builder.paragraph(el.get_text(" ", strip=True))
-            layout.append(el.get_text(" ", strip=True))
+            block = el.get_text(" ", strip=True)
+            builder.paragraph(block)
+            layout.append(block)
         else:
             # text sitting directly inside a div/section with no block wrapper
             loose = " ".join(s.strip() for s in el.find_all(string=True, recursive=False) if s.strip())

@@ -15,8 +15,9 @@ import yaml
 from spectrum.errors import IngestError
 from spectrum.vocab import DOCUMENT_KINDS, SPEAKER_ROLES, DocumentKind, SpeakerRole
 
+_INTERVIEW_NAME = re.compile(r"interview|transcript|focus[-_ ]?group|conversation", re.I)
 _NAME_CUES: list[tuple[DocumentKind, re.Pattern[str]]] = [
-    ("interview", re.compile(r"interview|transcript|focus[-_ ]?group|conversation", re.I)),
+    ("interview", _INTERVIEW_NAME),
     ("minutes", re.compile(r"minutes|board[-_ ]meeting|committee[-_ ]meeting", re.I)),
     (
         "annual_report",
@@ -48,7 +49,7 @@ _FORMAT_KIND: dict[str, DocumentKind] = {
 
 def named_as_interview(path: Path) -> bool:
     """Whether a file's name says it holds an interview, a transcript or a focus group."""
-    return bool(_NAME_CUES[0][1].search(path.stem))
+    return bool(_INTERVIEW_NAME.search(path.stem))
 
 
 def infer_kind(path: Path, text: str, fmt: str, is_transcript: bool = False) -> DocumentKind:

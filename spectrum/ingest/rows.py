@@ -42,15 +42,20 @@ def row_document(row: dict[str, Any]) -> str | None:
     return None
 
 
-def read_rows(lines: Iterable[bytes], name: str, jsonl: bool, strict: bool = False,
-              warn: Callable[[str], None] = lambda message: None) -> Iterator[Row]:
-    """Yield rows in input order; ids default to the line number."""
-
+def _bad_rows(name: str, strict: bool, warn: Callable[[str], None]) -> Callable[[str], None]:
+    """How a bad row is reported: it stops the run under ``strict``, else it is warned of and skipped."""
     def bad(message: str) -> None:
         if strict:
             raise InputError(message, name)
         warn(f"{name}: {message}")
 
+    return bad
+
+
+def read_rows(lines: Iterable[bytes], name: str, jsonl: bool, strict: bool = False,
+              warn: Callable[[str], None] = lambda message: None) -> Iterator[Row]:
+    """Yield rows in input order; ids default to the line number."""
+    bad = _bad_rows(name, strict, warn)
     for n, raw in enumerate(lines, 1):
         try:
             line = raw.decode("utf-8")
@@ -83,6 +88,7 @@ def read_table_rows(lines: Iterable[bytes], name: str, delimiter: str = ",", str
     ignored. A row that is not UTF-8 is skipped with a warning, as in JSONL.
     """
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    bad = _bad_rows(name, strict, warn)
 
     def text_lines() -> Iterator[str]:
         for n, raw in enumerate(lines, 1):
@@ -90,10 +96,9 @@ def read_table_rows(lines: Iterable[bytes], name: str, delimiter: str = ",", str
                 yield decoder.decode(raw)
             except UnicodeDecodeError:
                 decoder.reset()
-                if strict or n == 1:  # without its header the table cannot be read at all
-                    raise InputError(f"line {n}: not UTF-8{'' if n > 1 else ' (the header; a binary file?)'}",
-                                     name) from None
-                warn(f"{name}: line {n}: not UTF-8")
+                if n == 1:  # without its header the table cannot be read at all
+                    raise InputError("line 1: not UTF-8 (the header; a binary file?)", name) from None
+                bad(f"line {n}: not UTF-8")
 
     reader = csv.reader(text_lines(), delimiter=delimiter)
     try:
@@ -116,18 +121,13 @@ def read_table_rows(lines: Iterable[bytes], name: str, delimiter: str = ",", str
         except StopIteration:
             return
         except csv.Error as exc:
-            if strict:
-                raise InputError(f"row {n + 1}: {exc}", name) from exc
-            warn(f"{name}: row {n + 1}: {exc}")
+            bad(f"row {n + 1}: {exc}")
             continue
         n += 1
         if not any(c.strip() for c in cells):
             continue
         if at >= len(cells) or not cells[at].strip():
-            message = f"row {n}: no text"
-            if strict:
-                raise InputError(message, name)
-            warn(f"{name}: {message}")
+            bad(f"row {n}: no text")
             continue
         row_id = cells[id_at].strip() if id_at is not None and id_at < len(cells) and cells[id_at].strip() else str(n)
         document = cells[doc_at].strip() if doc_at is not None and doc_at < len(cells) else ""

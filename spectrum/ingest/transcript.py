@@ -104,9 +104,14 @@ def _turn_match(line: str) -> re.Match[str] | None:
     if comma and infer_role(comma.group("role")) != "unknown":
         return comma
     dash = _speaker(_DASH_TURN.match(line))
-    if dash and (infer_role(dash.group("name")) != "unknown" or _SPEAKER_CODE.match(dash.group("name"))):
+    if dash and _role_or_code(dash.group("name")):
         return dash
     return None
+
+
+def _role_or_code(name: str, role: str | None = None) -> bool:
+    """Whether a label names a role ("Head of School") or is a speaker code ("R2"), not just anyone."""
+    return infer_role(role or name) != "unknown" or bool(_SPEAKER_CODE.match(name))
 
 
 def _header_match(line: str) -> re.Match[str] | None:
@@ -149,10 +154,9 @@ _LABEL_LINE = re.compile(r"^\s*(?:\*\*)?" + _NAME + _ROLE + r"(?:\*\*)?[ \t]*$")
 def _role_label(line: str) -> str | None:
     """A line that is only a role or a speaker code ("Interviewer", "Headteacher", "Respondent 2")."""
     m = _speaker(_LABEL_LINE.match(line))
-    if not m or len(m.group("name").split()) > 4:
+    if not m or len(m.group("name").split()) > 4 or not _role_or_code(m.group("name"), m.group("role")):
         return None
-    label = m.group("role") or m.group("name")
-    return m.group(0).strip().strip("*") if infer_role(label) != "unknown" or _SPEAKER_CODE.match(m.group("name")) else None
+    return m.group(0).strip().strip("*")
 
 
 def labels_to_turns(text: str) -> str:
@@ -163,18 +167,18 @@ def labels_to_turns(text: str) -> str:
     when at least two such labels each open two or more turns.
     """
     lines = text.split("\n")
-    found = [(i, label) for i, ln in enumerate(lines[:2000]) if (label := _role_label(ln))]
-    counts = Counter(label.casefold() for _, label in found)
+    labels = [_role_label(ln) for ln in lines]
+    counts = Counter(label.casefold() for label in labels[:2000] if label)
     if sum(n >= 2 for n in counts.values()) < 2:
         return text
     out: list[str] = []
     i = 0
     while i < len(lines):
-        label = _role_label(lines[i])
+        label = labels[i]
         j = i + 1
         while j < len(lines) and not lines[j].strip():
             j += 1
-        if label and j < len(lines) and lines[j].strip() and not _role_label(lines[j]):
+        if label and j < len(lines) and lines[j].strip() and not labels[j]:
             out.append(f"{label}: {lines[j].strip()}")
             i = j + 1
             continue
