@@ -124,9 +124,12 @@ class Engine:
                     probs[axis] = self.model.predict_proba(axis, rows, shared, spans, SCORE_DECIMALS)
             if self.model.challenges:
                 flagged = self.model.predict_challenges(rows, shared, spans, SCORE_DECIMALS)
+        words = [_words(s) for s in spans]
         own_domain = probs["domain"]
         if own_domain is not None:
-            probs["domain"] = blend_domains(own_domain, documents or [s.document_id for s in segments], SCORE_DECIMALS)
+            asked = [s.is_interviewer for s in segments]
+            probs["domain"] = blend_domains(own_domain, documents or [s.document_id for s in segments], SCORE_DECIMALS,
+                                            asked if any(asked) else None)
         challenge_thresholds = self.model.challenge_thresholds if self.model is not None else {}
         thresholds = self.thresholds()
         out: list[Classification] = []
@@ -144,11 +147,10 @@ class Engine:
                 )
             if own_domain is not None:
                 decisions["domain"] = _with_neighbours(decisions["domain"], own_domain[i])
-            words = _words(spans[i])
-            if words < MIN_WORDS:
+            if words[i] < MIN_WORDS:
                 for axis in ("spectrum", "approach"):
                     if max((w for k, w in v[axis].items() if k != "none"), default=0.0) < STRONG_RULE_VOTE:
-                        decisions[axis] = _too_short(decisions[axis], words)
+                        decisions[axis] = _too_short(decisions[axis], words[i])
             context = [c for c in _CONTEXT_ORDER if c in rules_found.context] or ["current"]
             challenges = detected_challenges(v["challenge"], flagged[i] if flagged else None, challenge_thresholds)
             out.append(Classification(
@@ -223,7 +225,7 @@ def _with_neighbours(decision: AxisDecision, own: dict[str, float]) -> AxisDecis
     if decision.label == mine:
         return decision
     why = [f"model alone: {mine} p={own[mine]:.2f}",
-           f"neighbours: read with the passages around it, {decision.label} p={decision.confidence:.2f}"]
+           f"neighbours: read with the passages around it and any question it answers, {decision.label} p={decision.confidence:.2f}"]
     return decision.model_copy(update={"explanation": [*decision.explanation, *why]})
 
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spectrum.neighbours import CONFIDENT, blend_domains, document_runs
+from spectrum.neighbours import CONFIDENT, QUESTION_WEIGHT, blend_domains, document_runs, questions_answered
 
 GOVERNANCE_PAGE = [
     "The board of trustees sets the trust's strategic direction and holds the chief executive to account.",
@@ -96,3 +96,73 @@ def test_cli_classify_keeps_a_documents_rows_in_one_batch(tmp_path: Path) -> Non
         outputs.append([json.loads(line) for line in result.output.splitlines()])
     assert outputs[0] == outputs[1]
     assert outputs[0][UNSURE]["domain"] == "governance"
+
+
+# --- An answer is about what was asked -----------------------------------------------------------
+
+SAFEGUARDING = {"safeguarding": 0.9, "other": 0.05, "finance": 0.05}
+VAGUE = {"safeguarding": 0.1, "other": 0.5, "finance": 0.4}
+TOPICLESS = {"safeguarding": 0.05, "other": 0.9, "finance": 0.05}
+UNSURE_ANSWER = {"safeguarding": 0.2, "other": 0.45, "finance": 0.35}
+FINANCE = {"safeguarding": 0.05, "other": 0.15, "finance": 0.8}
+
+
+def test_answers_run_from_one_question_to_the_next() -> None:
+    asked = [False, True, True, False, False, True, False]
+    assert questions_answered(asked, range(len(asked))) == {3: range(1, 3), 4: range(1, 3), 6: range(5, 6)}
+
+
+def test_an_unsure_answer_leans_to_the_topic_of_a_clear_question() -> None:
+    probs = [SAFEGUARDING, UNSURE_ANSWER, FINANCE]
+    with_question = blend_domains(probs, ["t"] * 3, 4, [True, False, False])
+    without = blend_domains(probs, ["t"] * 3, 4)
+    assert with_question[1]["safeguarding"] == pytest.approx(
+        (1 - QUESTION_WEIGHT) * without[1]["safeguarding"] + QUESTION_WEIGHT * SAFEGUARDING["safeguarding"], abs=1e-4)
+    assert max(with_question[1], key=with_question[1].__getitem__) == "safeguarding"
+    assert with_question[2] == without[2] == FINANCE  # a sure passage keeps its own reading
+
+
+@pytest.mark.parametrize("question", [VAGUE, TOPICLESS], ids=["unsure of its topic", "read as no topic"])
+def test_a_question_without_a_clear_topic_lends_nothing(question: dict[str, float]) -> None:
+    probs = [question, UNSURE_ANSWER, UNSURE_ANSWER]
+    assert blend_domains(probs, ["t"] * 3, 4, [True, False, False]) == blend_domains(probs, ["t"] * 3, 4)
+
+
+def test_what_is_said_before_the_first_question_and_in_other_documents_answers_nothing() -> None:
+    probs = [UNSURE_ANSWER, SAFEGUARDING, UNSURE_ANSWER, UNSURE_ANSWER]
+    out = blend_domains(probs, ["a", "b", "b", "c"], 4, [False, True, False, False])
+    plain = blend_domains(probs, ["a", "b", "b", "c"], 4)
+    assert out[0] == plain[0] and out[3] == plain[3]
+    assert out[2] != plain[2]
+
+
+@given(st.lists(st.tuples(probabilities, st.sampled_from("ab")), max_size=20))
+def test_with_no_interviewer_the_blend_is_the_neighbours_alone(rows: list) -> None:  # type: ignore[type-arg]
+    probs = [p for p, _ in rows]
+    ids = [d for _, d in rows]
+    assert blend_domains(probs, ids, 4, [False] * len(rows)) == blend_domains(probs, ids, 4)
+
+
+def test_interviewer_flags_need_one_per_passage() -> None:
+    with pytest.raises(ValueError, match="one interviewer flag per passage"):
+        blend_domains([{"other": 1.0}], ["t"], 4, [])
+
+
+def test_in_a_transcript_a_reply_that_names_nothing_takes_the_question_s_topic(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from spectrum.ingest import iter_documents
+    from spectrum.models import Document
+
+    reply = "Exactly the same, no differences at all."
+    path = tmp_path / "interview-head.txt"
+    path.write_text(
+        "Interviewer: Tell me how the school budget is set each year.\n\n"
+        "Head: We draft it with the business manager and the local committee signs it off.\n\n"
+        "Interviewer: And child protection, the safeguarding procedures, is that the same in every school?\n\n"
+        f"Head: {reply}\n\n", encoding="utf-8")
+    [doc] = [d for d in iter_documents([path]) if isinstance(d, Document)]
+    [(_, classified)] = list(engine.classify_documents([doc]))
+    answer = next(c for c in classified if c.segment.text == reply)
+    assert not answer.segment.is_interviewer
+    alone = engine.classify_texts([reply])[0]
+    assert alone.domain.label != "safeguarding"
+    assert answer.domain.label == "safeguarding"
