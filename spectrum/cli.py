@@ -183,7 +183,8 @@ def classify(input_path: str, fmt: str, strict: bool, batch_size: int, rules_dir
     A .txt holds one segment per line; standard input (-) may be JSONL or lines.
 
     Rows may name their "document": consecutive rows of one document are read as neighbours,
-    which lets an unsure passage take its domain from the passages around it.
+    which lets an unsure passage take its domain from the passages around it. In a transcript,
+    rows whose "role" or "speaker" names the interviewer lend their topic to the answers after them.
 
     \b
     Example:
@@ -201,7 +202,8 @@ def classify(input_path: str, fmt: str, strict: bool, batch_size: int, rules_dir
         batch: list[Row] = []
 
         def flush() -> None:
-            for c in engine.classify_texts([r.text for r in batch], [r.id for r in batch], [r.document for r in batch]):
+            for c in engine.classify_texts([r.text for r in batch], [r.id for r in batch], [r.document for r in batch],
+                                           [r.asked for r in batch]):
                 row = {
                     "id": c.segment.id, "text": c.segment.text, "spectrum": c.spectrum.label,
                     "approach": c.approach.label, "domain": c.domain.label,

@@ -166,18 +166,22 @@ class Engine:
         return out
 
     def classify_texts(self, texts: Sequence[str], ids: Sequence[str] | None = None,
-                       documents: Sequence[str | None] | None = None) -> list[Classification]:
+                       documents: Sequence[str | None] | None = None,
+                       asked: Sequence[bool] | None = None) -> list[Classification]:
         """Classify each text as one segment.
 
         Consecutive texts with the same ``documents`` entry are read as neighbouring passages of
-        one document (``spectrum.neighbours``); without it every text stands alone.
+        one document (``spectrum.neighbours``); without it every text stands alone. ``asked``
+        marks the interviewer's texts, whose topic their answers lean to.
         """
         ids = ids or [str(i) for i in range(len(texts))]
         docs = documents if documents is not None else [None] * len(texts)
+        said = asked if asked is not None else [False] * len(texts)
         spans = list(parse_texts(texts, self.nlp))
         segments = [
-            Segment(id=i, document_id=d if d is not None else i, index=0, text=t, start=0, end=len(t))
-            for i, t, d in zip(ids, texts, docs, strict=True)
+            Segment(id=i, document_id=d if d is not None else i, index=0, text=t, start=0, end=len(t),
+                    role="interviewer" if q else None)
+            for i, t, d, q in zip(ids, texts, docs, said, strict=True)
         ]
         return self.classify_spans(spans, segments, docs)
 

@@ -70,12 +70,14 @@ def evaluate_gold_files(engine: Any, files: list[tuple[str, list[dict[str, Any]]
 
     Coders' files label the same passages, so each distinct passage (its text and the document it
     names, if any) is classified once for all files, in the order the files first give it: rows
-    that name their document are read with their neighbours, as ``spectrum classify`` reads them.
+    that name their document are read with their neighbours, and an interviewer's rows (``role``
+    or ``speaker``) with the answers after them, as ``spectrum classify`` reads them.
     """
-    from spectrum.ingest.rows import row_document
+    from spectrum.ingest.rows import row_asked, row_document
 
     keys = list(dict.fromkeys((row_document(r), r["text"]) for _, rows in files for r in rows))
-    classified = engine.classify_texts([t for _, t in keys], None, [d for d, _ in keys])
+    asked = {(row_document(r), r["text"]) for _, rows in files for r in rows if row_asked(r)}
+    classified = engine.classify_texts([t for _, t in keys], None, [d for d, _ in keys], [k in asked for k in keys])
     found = dict(zip(keys, classified, strict=True))
     results = [evaluate_gold(engine, rows, Path(name).name, majority, [found[row_document(r), r["text"]] for r in rows])
                for name, rows in files]

@@ -144,3 +144,23 @@ def test_comparing_coders_needs_ids_and_the_same_text_under_an_id(tmp_path: Path
     b.write_bytes(b"".join(lines([{**ROWS[0], "text": "Something else."}, *ROWS[1:]])))
     result = CliRunner().invoke(cli, ["evaluate", "--gold", str(a), "--gold", str(b)])
     assert result.exit_code != 0 and "id g1 has a different text" in result.output
+
+
+def test_evaluate_gold_reads_an_answer_with_the_interviewer_s_question(tmp_path: Path) -> None:
+    turns = [("Interviewer", "Tell me how the school budget is set each year.", "finance"),
+             ("Head", "We draft it with the business manager and the local committee signs it off.", "finance"),
+             ("Interviewer", "And child protection, the safeguarding procedures, is that the same in every school?",
+              "safeguarding"),
+             ("Head", "Exactly the same, no differences at all.", "safeguarding")]
+
+    def predicted_domains(with_roles: bool) -> list[str]:
+        gold = tmp_path / f"gold-{with_roles}.jsonl"
+        gold.write_bytes(b"".join(lines([{"id": str(i), "text": t, "domain": d, "document": "interview",
+                                          **({"role": who} if with_roles else {})}
+                                         for i, (who, t, d) in enumerate(turns)])))
+        result = CliRunner().invoke(cli, ["evaluate", "--gold", str(gold), "--json"])
+        assert result.exit_code == 0, result.output
+        return [p["domain"] for p in json.loads(result.output)["predicted"]]
+
+    assert predicted_domains(False)[3] != "safeguarding"
+    assert predicted_domains(True)[3] == "safeguarding"

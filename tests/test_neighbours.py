@@ -166,3 +166,46 @@ def test_in_a_transcript_a_reply_that_names_nothing_takes_the_question_s_topic(e
     alone = engine.classify_texts([reply])[0]
     assert alone.domain.label != "safeguarding"
     assert answer.domain.label == "safeguarding"
+
+
+INTERVIEW_ROWS = [
+    ("Interviewer", "Tell me how the school budget is set each year."),
+    ("Head", "We draft it with the business manager and the local committee signs it off."),
+    ("Interviewer", "And child protection, the safeguarding procedures, is that the same in every school?"),
+    ("Head", "Exactly the same, no differences at all."),
+]
+
+
+@pytest.mark.parametrize("key", ["role", "speaker"])
+def test_classify_rows_naming_the_interviewer_lend_the_question_s_topic(tmp_path: Path, key: str) -> None:
+    from spectrum.cli import cli
+
+    def run(with_roles: bool) -> list[dict]:  # type: ignore[type-arg]
+        src = tmp_path / f"rows-{with_roles}.jsonl"
+        src.write_text("".join(json.dumps({"id": f"t{i}", "text": t, "document": "interview",
+                                           **({key: who} if with_roles else {})}) + "\n"
+                               for i, (who, t) in enumerate(INTERVIEW_ROWS)), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["classify", str(src)])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line) for line in result.output.splitlines()]
+
+    assert run(False)[3]["domain"] != "safeguarding"
+    assert run(True)[3]["domain"] == "safeguarding"
+
+
+def test_a_table_s_speaker_column_marks_the_interviewer(tmp_path: Path) -> None:
+    from spectrum.ingest.rows import read_table_rows
+
+    src = tmp_path / "turns.csv"
+    src.write_text("speaker,text,document\n" + "".join(f'{who},"{t}",interview\n' for who, t in INTERVIEW_ROWS),
+                   encoding="utf-8")
+    rows = list(read_table_rows(src.read_bytes().splitlines(keepends=True), "turns.csv"))
+    assert [r.asked for r in rows] == [True, False, True, False]
+
+
+@pytest.mark.parametrize(("label", "asked"), [("Interviewer", True), ("I", True), ("Q", True), ("Researcher", True),
+                                              ("Head", False), ("R", False), ("Jo Bell (CEO)", False), (3, False)])
+def test_which_row_labels_name_the_interviewer(label: object, asked: bool) -> None:
+    from spectrum.ingest.rows import row_asked
+
+    assert row_asked({"text": "x", "role": label}) is asked

@@ -23,6 +23,8 @@ from spectrum.errors import InputError
 MAX_DOCUMENT_ROWS = 50_000
 #: Keys a row may name its document by, first found wins.
 DOCUMENT_KEYS = ("document", "document_id")
+#: Keys a row may name who said it by (a role or a speaker label), first found wins.
+SPEAKER_KEYS = ("role", "speaker")
 
 
 class Row(NamedTuple):
@@ -31,6 +33,8 @@ class Row(NamedTuple):
     id: str
     text: str
     document: str | None = None
+    #: said by the interviewer (``role`` or ``speaker`` names one): its topic is lent to the answer
+    asked: bool = False
 
 
 def row_document(row: dict[str, Any]) -> str | None:
@@ -40,6 +44,18 @@ def row_document(row: dict[str, Any]) -> str | None:
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
             return str(value)
     return None
+
+
+def is_interviewer(label: object) -> bool:
+    """Whether a row's ``role`` or ``speaker`` value names the interviewer ("Interviewer", "I", "Q")."""
+    from spectrum.ingest.kinds import infer_role
+
+    return isinstance(label, str) and infer_role(label) == "interviewer"
+
+
+def row_asked(row: dict[str, Any]) -> bool:
+    """Whether a JSONL row says the interviewer said it."""
+    return next((is_interviewer(row[k]) for k in SPEAKER_KEYS if k in row), False)
 
 
 def _bad_rows(name: str, strict: bool, warn: Callable[[str], None]) -> Callable[[str], None]:
@@ -76,15 +92,15 @@ def read_rows(lines: Iterable[bytes], name: str, jsonl: bool, strict: bool = Fal
         if not isinstance(text, str):
             bad(f"line {n}: missing or bad text key")
             continue
-        yield Row(str(row.get("id", n)), text, row_document(row))
+        yield Row(str(row.get("id", n)), text, row_document(row), row_asked(row))
 
 
 def read_table_rows(lines: Iterable[bytes], name: str, delimiter: str = ",", strict: bool = False,
                     warn: Callable[[str], None] = lambda message: None) -> Iterator[Row]:
     """Yield the rows of a CSV or TSV table, streamed, in order; ``id`` defaults to the row number.
 
-    The header must name a ``text`` column (matched without regard to case); ``id`` and
-    ``document`` (or ``document_id``) are used when present. A spreadsheet's byte-order mark is
+    The header must name a ``text`` column (matched without regard to case); ``id``,
+    ``document`` (or ``document_id``) and ``role`` (or ``speaker``) are used when present. A spreadsheet's byte-order mark is
     ignored. A row that is not UTF-8 is skipped with a warning, as in JSONL.
     """
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
@@ -114,6 +130,7 @@ def read_table_rows(lines: Iterable[bytes], name: str, delimiter: str = ",", str
     at = columns["text"]
     id_at = columns.get("id")
     doc_at = next((columns[k] for k in DOCUMENT_KEYS if k in columns), None)
+    who_at = next((columns[k] for k in SPEAKER_KEYS if k in columns), None)
     n = 1
     while True:
         try:
@@ -131,4 +148,5 @@ def read_table_rows(lines: Iterable[bytes], name: str, delimiter: str = ",", str
             continue
         row_id = cells[id_at].strip() if id_at is not None and id_at < len(cells) and cells[id_at].strip() else str(n)
         document = cells[doc_at].strip() if doc_at is not None and doc_at < len(cells) else ""
-        yield Row(row_id, cells[at], document or None)
+        asked = who_at is not None and who_at < len(cells) and is_interviewer(cells[who_at])
+        yield Row(row_id, cells[at], document or None, asked)
