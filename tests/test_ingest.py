@@ -947,6 +947,6 @@ def test_classify_rows_strict_stops_at_the_first_bad_line() -> None:
 def test_classify_rows_never_crash_on_random_bytes(lines: list[bytes]) -> None:
     from spectrum.ingest.rows import read_rows
 
-    for row_id, text, document in read_rows(lines, "x.jsonl", jsonl=True):
-        assert isinstance(row_id, str) and isinstance(text, str)
+    for row_id, text, document, asked in read_rows(lines, "x.jsonl", jsonl=True):
+        assert isinstance(row_id, str) and isinstance(text, str) and isinstance(asked, bool)
         assert document is None or (isinstance(document, str) and document.strip())
