@@ -110,6 +110,7 @@ def blend_domains(probs: Sequence[dict[str, float]], document_ids: Sequence[str 
         if len(run) < 2:
             continue
         answers = questions_answered(asked, run) if asked is not None and any(asked[i] for i in run) else {}
+        lent = {q: _question_domain(probs, q) for q in set(answers.values())}
         for i in run:
             own = probs[i]
             if not own or max(own.values()) >= CONFIDENT:
@@ -117,7 +118,7 @@ def blend_domains(probs: Sequence[dict[str, float]], document_ids: Sequence[str 
             near = [probs[j] for j in range(max(run.start, i - NEIGHBOURS), min(run.stop, i + NEIGHBOURS + 1)) if j != i]
             blend = {label: (1 - NEIGHBOUR_WEIGHT) * p + NEIGHBOUR_WEIGHT * sum(n.get(label, 0.0) for n in near) / len(near)
                      for label, p in own.items()}
-            question = _question_domain(probs, answers[i]) if i in answers else None
+            question = lent[answers[i]] if i in answers else None
             if question is not None:
                 blend = {label: (1 - QUESTION_WEIGHT) * p + QUESTION_WEIGHT * question.get(label, 0.0) for label, p in blend.items()}
             out[i] = {label: round(p, decimals) for label, p in blend.items()}

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from spectrum.errors import InputError
+from spectrum.ingest.kinds import infer_role
 
 #: Rows of one document classified together at most (``spectrum classify`` holds a batch in memory).
 MAX_DOCUMENT_ROWS = 50_000
@@ -48,8 +49,6 @@ def row_document(row: dict[str, Any]) -> str | None:
 
 def is_interviewer(label: object) -> bool:
     """Whether a row's ``role`` or ``speaker`` value names the interviewer ("Interviewer", "I", "Q")."""
-    from spectrum.ingest.kinds import infer_role
-
     return isinstance(label, str) and infer_role(label) == "interviewer"
 
 
