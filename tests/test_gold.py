@@ -151,7 +151,7 @@ def test_evaluate_gold_reads_an_answer_with_the_interviewer_s_question(tmp_path:
              ("Head", "We draft it with the business manager and the local committee signs it off.", "finance"),
              ("Interviewer", "And child protection, the safeguarding procedures, is that the same in every school?",
               "safeguarding"),
-             ("Head", "Exactly the same, no differences at all.", "safeguarding")]
+             ("Head", "Yes, we all follow the one procedure now, it came from the centre.", "safeguarding")]
 
     def predicted_domains(with_roles: bool) -> list[str]:
         gold = tmp_path / f"gold-{with_roles}.jsonl"

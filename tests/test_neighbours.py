@@ -152,7 +152,7 @@ def test_in_a_transcript_a_reply_that_names_nothing_takes_the_question_s_topic(e
     from spectrum.ingest import iter_documents
     from spectrum.models import Document
 
-    reply = "Exactly the same, no differences at all."
+    reply = "Yes, we all follow the one procedure now, it came from the centre."
     path = tmp_path / "interview-head.txt"
     path.write_text(
         "Interviewer: Tell me how the school budget is set each year.\n\n"
@@ -172,7 +172,7 @@ INTERVIEW_ROWS = [
     ("Interviewer", "Tell me how the school budget is set each year."),
     ("Head", "We draft it with the business manager and the local committee signs it off."),
     ("Interviewer", "And child protection, the safeguarding procedures, is that the same in every school?"),
-    ("Head", "Exactly the same, no differences at all."),
+    ("Head", "Yes, we all follow the one procedure now, it came from the centre."),
 ]
 
 
