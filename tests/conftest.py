@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from spectrum.engine import Engine
+
 
 def make_pdf(path: Path, pages: list[str]) -> Path:
     from fpdf import FPDF
@@ -93,3 +95,9 @@ def make_zip_bomb(path: Path, declared_mb: int = 300) -> Path:
             for _ in range(declared_mb):
                 fh.write(chunk)
     return path
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The shipped engine, loaded once: loading the model is most of a test's time."""
+    return Engine.load()

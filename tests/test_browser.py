@@ -52,11 +52,6 @@ def dump_dom(page: Path, profile: Path, *extra: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
-
-
-@pytest.fixture(scope="module")
 def report(engine: Engine) -> TrustReport:
     return analyse(engine, [default_corpus_dir() / "trusts" / "riverbend"])
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -107,13 +106,6 @@ def test_engine_output_is_valid_for_its_own_models() -> None:
         assert all(type(v) is float for d in (c.spectrum, c.approach, c.domain) for v in d.scores.values())
         assert all(type(v) is float for v in c.challenge_scores.values())
         assert all(type(h.weight) is float and type(h.start) is int for h in c.evidence)
-
-
-@pytest.fixture(scope="module")
-def engine():  # type: ignore[no-untyped-def]
-    from spectrum.engine import Engine
-
-    return Engine.load()
 
 
 FRAGMENTS = ["Training", "5. Training", "Curriculum", "Behaviour policy", "3.2 Central services", "Coaching."]

@@ -57,13 +57,6 @@ def test_blending_needs_one_document_id_per_passage() -> None:
         blend_domains([{"other": 1.0}], [], 4)
 
 
-@pytest.fixture(scope="module")
-def engine():  # type: ignore[no-untyped-def]
-    from spectrum.engine import Engine
-
-    return Engine.load()
-
-
 def test_an_unsure_passage_takes_the_domain_of_the_page_around_it(engine) -> None:  # type: ignore[no-untyped-def]
     alone = engine.classify_texts(GOVERNANCE_PAGE)
     together = engine.classify_texts(GOVERNANCE_PAGE, None, ["governance page"] * len(GOVERNANCE_PAGE))

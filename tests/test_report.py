@@ -33,11 +33,6 @@ SEVERITY = ["low", "medium", "high"]
 
 
 @pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
-
-
-@pytest.fixture(scope="module")
 def reports(engine: Engine) -> dict[str, TrustReport]:
     return {t.name: analyse(engine, [t]) for t in TRUSTS}
 

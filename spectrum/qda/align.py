@@ -33,6 +33,7 @@ from spectrum.ingest.kinds import infer_kind
 from spectrum.models import Document, Segment
 from spectrum.qda.codes import GROUP_BY_ID, CodeTree, guid
 from spectrum.qda.records import QdaCoding, QdaSource
+from spectrum.qda.turns import TURNS_VARIABLE, parse_turns
 from spectrum.segment import parse_documents
 from spectrum.vocab import DOCUMENT_KINDS
 
@@ -65,7 +66,7 @@ def line_paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def source_document(source: QdaSource) -> Document:
-    """A source's text as a Document, paragraphs at line breaks, offsets unchanged."""
+    """A source's text as a Document, paragraphs at line breaks, offsets unchanged, with its turns."""
     text = source.text
     kind = source.attributes.get("kind", "")
     if kind not in DOCUMENT_KINDS:
@@ -78,6 +79,7 @@ def source_document(source: QdaSource) -> Document:
         text=text,
         format=".txt",
         paragraphs=line_paragraphs(text),
+        turns=parse_turns(source.attributes.get(TURNS_VARIABLE, ""), len(text), source.name),
     )
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from spectrum.models import AxisDecision, Classification, Document, EngineInfo, FileProblem
 from spectrum.qda.align import line_paragraphs
 from spectrum.qda.records import QdaCoding, QdaProject, QdaSource
+from spectrum.qda.turns import TURNS_VARIABLE, format_turns
 
 if TYPE_CHECKING:
     from spectrum.engine import Engine
@@ -89,9 +90,16 @@ def engine_codings(source: str, classifications: Iterable[Classification], coder
 
 
 def document_attributes(doc: Document) -> dict[str, str]:
-    """What a researcher filters sources by in a QDA tool (file name only: no local paths leak)."""
-    return {"title": doc.title, "kind": doc.kind, "format": doc.format, "file": Path(doc.source).name,
-            "document_id": doc.id}
+    """What a researcher filters sources by in a QDA tool (file name only: no local paths leak).
+
+    A transcript also carries its speakers' turns, by role, so that reclassifying the project
+    reads each answer with its question as the engine did (``qda.turns``).
+    """
+    attributes = {"title": doc.title, "kind": doc.kind, "format": doc.format, "file": Path(doc.source).name,
+                  "document_id": doc.id}
+    if doc.turns:
+        attributes[TURNS_VARIABLE] = format_turns(doc.turns)
+    return attributes
 
 
 def source_name(doc: Document, taken: set[str]) -> str:
