@@ -35,6 +35,7 @@ from spectrum.rules import CompiledRules, compile_rules
 from spectrum.rules.matcher import SegmentRules
 from spectrum.rules.votes import votes as rule_votes
 from spectrum.segment import MIN_WORDS, Parsed, parse_documents, parse_texts
+from spectrum.titles import is_title
 
 _CONTEXT_ORDER = ("planned", "past", "negated", "hypothetical", "other_trust", "intent", "practice")
 DEFAULT_THRESHOLDS = {"spectrum": 0.45, "approach": 0.45, "domain": 0.0}
@@ -147,7 +148,7 @@ class Engine:
                 )
             if own_domain is not None:
                 decisions["domain"] = _with_neighbours(decisions["domain"], own_domain[i])
-            if words[i] < MIN_WORDS:
+            if words[i] < MIN_WORDS or is_title(segment.text):
                 for axis in ("spectrum", "approach"):
                     if max((w for k, w in v[axis].items() if k != "none"), default=0.0) < STRONG_RULE_VOTE:
                         decisions[axis] = _too_short(decisions[axis], words[i])
@@ -214,12 +215,15 @@ def _too_short(decision: AxisDecision, words: int) -> AxisDecision:
     alone ``none``; so did both annotators for all 91 real passages of one or two words in sets
     3-11, and the corpus holds one labelled passage in 77. The model, which turns a passage's
     words into a vector of unit length, reads one word with the whole strength of a sentence:
-    "Training" alone came out as roll-out with p = 1.00. A strong rule vote is a clause the rules
-    recognise ("Heads decide."), so the caller lets one through.
+    "Training" alone came out as roll-out with p = 1.00. Longer titles ("Trust Training and CPD
+    Policy") are held back the same way (``spectrum.titles``). A strong rule vote is a clause the
+    rules recognise ("Heads decide."), so the caller lets one through.
     """
     if decision.label == "none":
         return decision
-    why = [*decision.explanation, f"abstained: {words} word{'s' if words != 1 else ''}, too short to state a position"]
+    said = (f"{words} word{'s' if words != 1 else ''}, too short to state a position" if words < MIN_WORDS
+            else "a title (short, capitalised, no closing punctuation), which names a topic")
+    why = [*decision.explanation, f"abstained: {said}"]
     return decision.model_copy(update={"label": "none", "abstained": True, "explanation": why})
 
 

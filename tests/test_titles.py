@@ -1,0 +1,56 @@
+"""Titles name a topic and take no position; statements, however short or capitalised, are read."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from spectrum.engine import Engine
+from spectrum.titles import MAX_TITLE_WORDS, is_title
+
+
+@pytest.mark.parametrize("text", [
+    "Trust Training and CPD Policy",
+    "How the Trust and its Academies Work Together",
+    "Aligned Autonomy for Secondary Curriculum",
+    "3.2 Central Services",
+    "Our Board of Trustees",
+])
+def test_headings_and_document_names_are_titles(text: str) -> None:
+    assert is_title(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Single bank account",  # a list item in sentence case states a position
+    "Heads decide.",
+    "All Schools Follow The Same Curriculum In Every Year Group Across The Trust",  # too long for a title
+    "Does the Trust Set the Curriculum?",
+    "",
+    "2024",
+])
+def test_sentences_questions_long_lines_and_bare_numbers_are_not_titles(text: str) -> None:
+    assert not is_title(text)
+
+
+@given(st.text(max_size=200))
+def test_any_text_ending_in_a_full_stop_is_not_a_title(text: str) -> None:
+    assert not is_title(text.rstrip() + ".")
+
+
+@given(st.lists(st.from_regex(r"[A-Z][a-z]{1,10}", fullmatch=True), min_size=MAX_TITLE_WORDS + 1, max_size=20))
+def test_more_than_the_longest_title_s_words_is_never_a_title(words: list[str]) -> None:
+    assert not is_title(" ".join(words))
+
+
+@given(st.lists(st.from_regex(r"[A-Z][a-z]{1,10}", fullmatch=True), min_size=1, max_size=MAX_TITLE_WORDS))
+def test_a_few_capitalised_words_without_punctuation_are_a_title(words: list[str]) -> None:
+    assert is_title(" ".join(words))
+
+
+def test_the_engine_reads_no_position_into_a_title_unless_the_rules_find_a_clause(engine: Engine) -> None:
+    title, stated = engine.classify_texts(["Trust Training and CPD Policy", "All Schools Follow The Same Curriculum"])
+    assert title.spectrum.label == "none" and title.approach.label == "none"
+    # the model alone reads this title as a position: the engine says it abstained, and why
+    assert title.spectrum.abstained and title.spectrum.explanation[-1].startswith("abstained: a title")
+    assert stated.spectrum.label == "standardised"
