@@ -22,7 +22,7 @@ CAPITALISED_SHARE = 0.6
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _CLOSES = tuple(".!?;:\"'”’)…")
 #: Words a title leaves in lower case ("Policy for the Management of Allegations").
-_MINOR = frozenset(["a", "an", "the", "and", "or", "but", "nor", "of", "for", "to", "in", "on", "at", "by", "with", "from", "into", "as", "is", "are", "its", "our", "their"])
+MINOR_WORDS = frozenset(["a", "an", "the", "and", "or", "but", "nor", "of", "for", "to", "in", "on", "at", "by", "with", "from", "into", "as", "is", "are", "its", "our", "their"])
 
 
 def is_title(text: str) -> bool:
@@ -33,7 +33,7 @@ def is_title(text: str) -> bool:
     words = _WORD.findall(text)
     if not words or len(words) > MAX_TITLE_WORDS:
         return False
-    content = [w for w in words if w.lower() not in _MINOR]
+    content = [w for w in words if w.lower() not in MINOR_WORDS]
     if not content:
         return False
     return sum(w[0].isupper() for w in content) >= CAPITALISED_SHARE * len(content)
