@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from spectrum.engine import Engine
+from spectrum.qda.records import QdaProject
 
 
 def make_pdf(path: Path, pages: list[str]) -> Path:
@@ -101,3 +102,25 @@ def make_zip_bomb(path: Path, declared_mb: int = 300) -> Path:
 def engine() -> Engine:
     """The shipped engine, loaded once: loading the model is most of a test's time."""
     return Engine.load()
+
+
+#: A short interview whose last answer names no topic of its own: read alone it is not about
+#: safeguarding, read with the question before it it is (``neighbours.QUESTION_WEIGHT``).
+INTERVIEW_TURNS = [
+    ("Interviewer", "Tell me how the school budget is set each year."),
+    ("Head", "We draft it with the business manager and the local committee signs it off."),
+    ("Interviewer", "And child protection, the safeguarding procedures, is that the same in every school?"),
+    ("Head", "Yes, we all follow the one procedure now, it came from the centre."),
+]
+
+
+def write_interview(path: Path) -> Path:
+    """``INTERVIEW_TURNS`` as a plain-text transcript, one ``Speaker: words`` paragraph per turn."""
+    path.write_text("".join(f"{who}: {words}\n\n" for who, words in INTERVIEW_TURNS), encoding="utf-8")
+    return path
+
+
+def as_human(project: QdaProject, name: str = "Reviewer A") -> QdaProject:
+    """The same codings, attributed to a human coder (what a reviewer who agrees fully would export)."""
+    codings = [c.model_copy(update={"coder": name}) for c in project.codings]
+    return project.model_copy(update={"codings": codings, "coders": [name]})

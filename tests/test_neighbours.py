@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import INTERVIEW_TURNS, write_interview
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -145,13 +146,8 @@ def test_in_a_transcript_a_reply_that_names_nothing_takes_the_question_s_topic(e
     from spectrum.ingest import iter_documents
     from spectrum.models import Document
 
-    reply = "Yes, we all follow the one procedure now, it came from the centre."
-    path = tmp_path / "interview-head.txt"
-    path.write_text(
-        "Interviewer: Tell me how the school budget is set each year.\n\n"
-        "Head: We draft it with the business manager and the local committee signs it off.\n\n"
-        "Interviewer: And child protection, the safeguarding procedures, is that the same in every school?\n\n"
-        f"Head: {reply}\n\n", encoding="utf-8")
+    reply = INTERVIEW_TURNS[-1][1]
+    path = write_interview(tmp_path / "interview-head.txt")
     [doc] = [d for d in iter_documents([path]) if isinstance(d, Document)]
     [(_, classified)] = list(engine.classify_documents([doc]))
     answer = next(c for c in classified if c.segment.text == reply)
@@ -161,12 +157,7 @@ def test_in_a_transcript_a_reply_that_names_nothing_takes_the_question_s_topic(e
     assert answer.domain.label == "safeguarding"
 
 
-INTERVIEW_ROWS = [
-    ("Interviewer", "Tell me how the school budget is set each year."),
-    ("Head", "We draft it with the business manager and the local committee signs it off."),
-    ("Interviewer", "And child protection, the safeguarding procedures, is that the same in every school?"),
-    ("Head", "Yes, we all follow the one procedure now, it came from the centre."),
-]
+INTERVIEW_ROWS = INTERVIEW_TURNS
 
 
 @pytest.mark.parametrize("key", ["role", "speaker"])

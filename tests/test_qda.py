@@ -14,6 +14,7 @@ from pathlib import Path
 import defusedxml.ElementTree as SafeET
 import pytest
 from click.testing import CliRunner
+from conftest import as_human
 
 from spectrum.cli import cli
 from spectrum.corpus.load import default_corpus_dir
@@ -51,12 +52,6 @@ def riverbend_qdpx(riverbend: QdaProject, tmp_path_factory: pytest.TempPathFacto
 
 def never_load() -> Engine:
     raise AssertionError("the engine must not be loaded when the project holds an engine coding")
-
-
-def as_human(project: QdaProject, name: str = "Reviewer A") -> QdaProject:
-    """The same codings, attributed to a human coder (what a reviewer who agrees fully would export)."""
-    codings = [c.model_copy(update={"coder": name}) for c in project.codings]
-    return project.model_copy(update={"codings": codings, "coders": [name]})
 
 
 # --- codebook ---------------------------------------------------------------------------------

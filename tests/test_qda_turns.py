@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import as_human, write_interview
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -71,20 +72,14 @@ def test_an_exported_transcript_keeps_its_turns_and_reclassifies_as_the_engine_d
     from spectrum.ingest import iter_documents
     from spectrum.models import Document
 
-    path = tmp_path / "interview-head.txt"
-    path.write_text(
-        "Interviewer: Tell me how the school budget is set each year.\n\n"
-        "Head: We draft it with the business manager and the local committee signs it off.\n\n"
-        "Interviewer: And child protection, the safeguarding procedures, is that the same in every school?\n\n"
-        "Head: Yes, we all follow the one procedure now, it came from the centre.\n\n", encoding="utf-8")
+    path = write_interview(tmp_path / "interview-head.txt")
     documents = [d for d in iter_documents([path]) if isinstance(d, Document)]
     project = classify_project(engine, documents, "t")
     assert TURNS_VARIABLE in project.sources[0].attributes
     write_qdpx(project, tmp_path / "t.qdpx")
     back = read_qdpx(tmp_path / "t.qdpx")
     assert back.sources[0].attributes[TURNS_VARIABLE] == project.sources[0].attributes[TURNS_VARIABLE]
-    human = back.model_copy(update={"codings": [c.model_copy(update={"coder": "Reviewer A"}) for c in back.codings],
-                                    "coders": ["Reviewer A"]})
+    human = as_human(back)
     [coder] = agreement(human, lambda: engine).coders
     assert coder.disagreements == []
     # Without the turns the answer is read without its question, and the engine disagrees with itself.
