@@ -157,9 +157,6 @@ def test_in_a_transcript_a_reply_that_names_nothing_takes_the_question_s_topic(e
     assert answer.domain.label == "safeguarding"
 
 
-INTERVIEW_ROWS = INTERVIEW_TURNS
-
-
 @pytest.mark.parametrize("key", ["role", "speaker"])
 def test_classify_rows_naming_the_interviewer_lend_the_question_s_topic(tmp_path: Path, key: str) -> None:
     from spectrum.cli import cli
@@ -168,7 +165,7 @@ def test_classify_rows_naming_the_interviewer_lend_the_question_s_topic(tmp_path
         src = tmp_path / f"rows-{with_roles}.jsonl"
         src.write_text("".join(json.dumps({"id": f"t{i}", "text": t, "document": "interview",
                                            **({key: who} if with_roles else {})}) + "\n"
-                               for i, (who, t) in enumerate(INTERVIEW_ROWS)), encoding="utf-8")
+                               for i, (who, t) in enumerate(INTERVIEW_TURNS)), encoding="utf-8")
         result = CliRunner().invoke(cli, ["classify", str(src)])
         assert result.exit_code == 0, result.output
         return [json.loads(line) for line in result.output.splitlines()]
@@ -181,7 +178,7 @@ def test_a_table_s_speaker_column_marks_the_interviewer(tmp_path: Path) -> None:
     from spectrum.ingest.rows import read_table_rows
 
     src = tmp_path / "turns.csv"
-    src.write_text("speaker,text,document\n" + "".join(f'{who},"{t}",interview\n' for who, t in INTERVIEW_ROWS),
+    src.write_text("speaker,text,document\n" + "".join(f'{who},"{t}",interview\n' for who, t in INTERVIEW_TURNS),
                    encoding="utf-8")
     rows = list(read_table_rows(src.read_bytes().splitlines(keepends=True), "turns.csv"))
     assert [r.asked for r in rows] == [True, False, True, False]
