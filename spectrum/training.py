@@ -108,10 +108,13 @@ def prepare(segments: list[CorpusSegment], rules: CompiledRules) -> Prepared:
 
 
 def decided_labels(axis: str, probs: list[dict[str, float]] | None, votes: list[dict[str, dict[str, float]]],
-                   threshold: float) -> list[str]:
-    """Labels after the decide step, as users see them (``probs`` rounded as ``_probs`` rounds them)."""
+                   threshold: float, backed: bool = True) -> list[str]:
+    """Labels after the decide step, as users see them (``probs`` rounded as ``_probs`` rounds them).
+
+    ``backed=False`` for the model-only baseline (``decide``'s step 3a needs rules it never had).
+    """
     abstain = None if axis == "domain" else "none"
-    return [decide(axis, probs[i] if probs is not None else None, votes[i][axis], threshold, abstain).label
+    return [decide(axis, probs[i] if probs is not None else None, votes[i][axis], threshold, abstain, backed).label
             for i in range(len(votes))]
 
 
@@ -161,7 +164,8 @@ def _probs(pipe: Any, axis: str, rows: NDArray[np.object_]) -> list[dict[str, fl
     return TrainedModel({axis: pipe}).predict_proba(axis, rows, decimals=SCORE_DECIMALS)
 
 
-def tune_threshold(axis: str, probs: list[dict[str, float]], data: Prepared) -> tuple[float, float]:
+def tune_threshold(axis: str, probs: list[dict[str, float]], data: Prepared,
+                   backed: bool = True) -> tuple[float, float]:
     """The abstention threshold for ``data`` (dev), and the decided macro-F1 it gives.
 
     The highest threshold whose macro-F1 is within ``THRESHOLD_TOLERANCE`` of the best: on dev the
@@ -171,7 +175,7 @@ def tune_threshold(axis: str, probs: list[dict[str, float]], data: Prepared) -> 
     """
     if axis == "domain":
         return 0.0, scores(data.gold[axis], decided_labels(axis, probs, data.votes, 0.0), AXES[axis])["macro_f1"]
-    curve = [(t, scores(data.gold[axis], decided_labels(axis, probs, data.votes, t), AXES[axis])["macro_f1"])
+    curve = [(t, scores(data.gold[axis], decided_labels(axis, probs, data.votes, t, backed), AXES[axis])["macro_f1"])
              for t in THRESHOLDS if t <= THRESHOLD_CAP.get(axis, 1.0)]
     return highest_within_tolerance(curve)
 
@@ -360,8 +364,9 @@ def evaluate(model: TrainedModel, split: str = "test", corpus: Path | None = Non
         h = hyper_from_card(model, axis)
         no_rules = fit_axis(tr, axis, Hyper(h.kind, h.C, h.rule_weight, use_rules=False))
         # The baseline gets its own dev-tuned threshold: the engine's was tuned for the engine.
-        t_no_rules, _ = tune_threshold(axis, _probs(no_rules, axis, dev.rows), dev_unvoted)
-        no_rules_pred = decided_labels(axis, _probs(no_rules, axis, ev.rows), [_no_votes()] * len(gold), t_no_rules)
+        t_no_rules, _ = tune_threshold(axis, _probs(no_rules, axis, dev.rows), dev_unvoted, backed=False)
+        no_rules_pred = decided_labels(axis, _probs(no_rules, axis, ev.rows), [_no_votes()] * len(gold), t_no_rules,
+                                       backed=False)
         majority = Counter(tr.gold[axis]).most_common(1)[0][0]
         out["axes"][axis] = {
             "engine": scores(gold, engine, labels),

@@ -39,6 +39,25 @@ def test_decide_abstains_when_strong_rules_contradict_unsure_model() -> None:
     assert d.label == "none" and "rules say autonomous" in d.explanation[-1]
 
 
+def test_decide_a_position_no_rule_backs_needs_a_surer_model() -> None:
+    unsure = probs(autonomous=0.55, none=0.45)
+    d = decide("spectrum", unsure, votes(), 0.45)
+    assert d.label == "none" and d.abstained and "no rule backs autonomous" in d.explanation[-1]
+    assert decide("spectrum", unsure, votes(autonomous=1.0), 0.45).label == "autonomous"
+    assert decide("spectrum", probs(autonomous=0.65, none=0.35), votes(), 0.45).label == "autonomous"
+    # a vote for another position backs nothing here, and is too weak against the model to rescue
+    assert decide("spectrum", unsure, votes(standardised=1.0), 0.45).label == "none"
+    # a context cue (a vote for none) neither backs a position nor takes a current vote's backing away
+    assert decide("spectrum", unsure, votes(autonomous=1.0, none=1.0), 0.45).label == "autonomous"
+    assert decide("spectrum", unsure, votes(none=1.0), 0.45).label == "none"
+
+
+def test_decide_the_floor_is_for_spectrum_and_not_for_a_model_that_never_saw_rules() -> None:
+    assert decide("spectrum", probs(autonomous=0.55, none=0.45), votes(), 0.45, backed=False).label == "autonomous"
+    route = {"roll-out": 0.55, "co-design": 0.0, "organic": 0.0, "none": 0.45}
+    assert decide("approach", route, dict.fromkeys(route, 0.0), 0.5).label == "roll-out"
+
+
 def test_decide_a_current_rule_vote_rescues_a_position_the_model_read_as_none() -> None:
     d = decide("spectrum", probs(standardised=0.3, aligned=0.05, none=0.65), votes(standardised=1.2), 0.4)
     assert d.label == "standardised" and d.confidence == 0.3 and d.explanation[-1].startswith("rescued:")

@@ -21,11 +21,16 @@ from spectrum.training import (
 
 
 def _dev(gold: list[str], top: list[float]) -> tuple[Prepared, list[dict[str, float]]]:
-    """A dev set where each row's gold label gets probability ``top`` and the other three share the rest."""
+    """A dev set where each row's gold label gets probability ``top`` and the other three share the rest.
+
+    Each position has a weak rule vote behind it: enough to back it (``decide``'s step 3a), too weak
+    to rescue it once abstained, so the threshold alone decides.
+    """
     labels = ["standardised", "aligned", "autonomous", "none"]
     probs = [{label: p if label == g else round((1 - p) / 3, 3) for label in labels}
              for g, p in zip(gold, top, strict=True)]
-    votes = [{"spectrum": {}, "approach": {}, "domain": {}, "challenge": {}} for _ in gold]
+    votes = [{"spectrum": {} if g == "none" else {g: 0.5}, "approach": {}, "domain": {}, "challenge": {}}
+             for g in gold]
     data = Prepared([], np.empty((len(gold), 3), dtype=object), {"spectrum": np.array(gold)}, votes)
     return data, probs
 
