@@ -5,8 +5,8 @@ Usage: python bench/bench_classify.py [N]   (N segments drawn, with repetition, 
 
 from __future__ import annotations
 
+import argparse
 import resource
-import sys
 import time
 
 from spectrum.corpus.load import load_segments
@@ -39,4 +39,6 @@ def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=20000, help="segments to classify (default 20000)")
+    main(parser.parse_args().n)
