@@ -285,9 +285,12 @@ def train(corpus: Path | None, out: Path | None, quick: bool) -> None:
               help='Your own labelled passages instead of the corpus: JSONL rows with "text" and any of '
                    '"spectrum", "approach", "domain", "challenges". Give it twice (two coders, rows with the '
                    'same "id") to see how far the coders agree with each other beside the engine.')
+@click.option("--model-baseline", is_flag=True,
+              help="With --gold: also train the model without rule features on the corpus (takes minutes) and "
+                   "score it beside the engine, as the corpus split always does.")
 @_model_opt
 def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as_json: bool, gold: tuple[Path, ...],
-             model: Path | None) -> None:
+             model_baseline: bool, model: Path | None) -> None:
     """Measure the engine against gold labels, with baselines side by side.
 
     \b
@@ -296,18 +299,30 @@ def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as
       spectrum evaluate --leave-one-batch-out
       spectrum evaluate --gold my-labelled-passages.jsonl
       spectrum evaluate --gold coder-a.jsonl --gold coder-b.jsonl
+      spectrum evaluate --gold my-labelled-passages.jsonl --model-baseline
     """
     from spectrum.model import load_model
     from spectrum.report.accuracy import format_comparison, format_evaluation, format_held_out
     from spectrum.training import cross_validate, held_out
     from spectrum.training import evaluate as run
 
+    if model_baseline and not gold:
+        _fail("--model-baseline applies to --gold files; the corpus split always reports that baseline")
     try:
         if gold:
             from spectrum.gold import corpus_majority, evaluate_gold_files, load_gold
+            from spectrum.training import model_without_rules
 
             files = [(str(path), load_gold(path)) for path in gold]  # every file checked before any work
-            results, pairs = evaluate_gold_files(_engine((), model), files, corpus_majority(corpus))
+            engine = _engine((), model)
+            baseline = None
+            if model_baseline:
+                if engine.model is None:
+                    _fail("--model-baseline needs a model")
+                trained_model = engine.model
+                baseline = (lambda texts: model_without_rules(trained_model, texts, corpus,
+                                                                lambda s: click.echo(s, err=True)))
+            results, pairs = evaluate_gold_files(engine, files, corpus_majority(corpus), baseline)
             if as_json:
                 click.echo(json.dumps(results[0] if len(files) == 1 else {"files": results, "agreement": pairs},
                                       indent=2))

@@ -4,7 +4,9 @@ The corpus test split measures the engine on text written by the same kind of wr
 its training rows, and so overstates what happens on real trust documents. A researcher or
 reviewer with their own labelled passages (any subset of spectrum, approach, domain and
 challenges) gets the same tables as ``spectrum evaluate`` on them: the engine, rules alone and the
-majority class of the corpus, side by side.
+majority class of the corpus, side by side, and on request the model without rule features
+(trained on the corpus for the purpose, which takes minutes), to see whether the rules earn their
+place on the user's own text.
 
 A gold file is all-or-nothing: a bad line stops the evaluation with its line number, because
 figures computed on the rows that happened to parse would not be the figures of the file.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,14 +66,19 @@ def read_gold(lines: Iterable[bytes], name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def evaluate_gold_files(engine: Any, files: list[tuple[str, list[dict[str, Any]]]],
-                        majority: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+#: Labels and threshold per axis of the model-without-rules baseline for a list of passages.
+Baseline = Callable[[Sequence[str]], dict[str, tuple[list[str], float]]]
+
+
+def evaluate_gold_files(engine: Any, files: list[tuple[str, list[dict[str, Any]]]], majority: dict[str, str],
+                        model_only: Baseline | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Each gold file's evaluation and, given two or more, their comparison (``compare_gold``).
 
     Coders' files label the same passages, so each distinct passage (its text and the document it
     names, if any) is classified once for all files, in the order the files first give it: rows
     that name their document are read with their neighbours, and an interviewer's rows (``role``
-    or ``speaker``) with the answers after them, as ``spectrum classify`` reads them.
+    or ``speaker``) with the answers after them, as ``spectrum classify`` reads them. ``model_only``
+    (``training.model_without_rules``) adds that baseline, run once on the same passages.
     """
     from spectrum.ingest.rows import row_asked, row_document
 
@@ -79,23 +86,27 @@ def evaluate_gold_files(engine: Any, files: list[tuple[str, list[dict[str, Any]]
     asked = {(row_document(r), r["text"]) for _, rows in files for r in rows if row_asked(r)}
     classified = engine.classify_texts([t for _, t in keys], None, [d for d, _ in keys], [k in asked for k in keys])
     found = dict(zip(keys, classified, strict=True))
-    results = [evaluate_gold(engine, rows, Path(name).name, majority, [found[row_document(r), r["text"]] for r in rows])
+    base = model_only([t for _, t in keys]) if model_only is not None else {}
+    base_by_key = {axis: (dict(zip(keys, labels, strict=True)), t) for axis, (labels, t) in base.items()}
+    results = [evaluate_gold(engine, rows, Path(name).name, majority, [found[row_document(r), r["text"]] for r in rows],
+                             {axis: ([labels[row_document(r), r["text"]] for r in rows], t)
+                              for axis, (labels, t) in base_by_key.items()} or None)
                for name, rows in files]
     pairs = compare_gold(files, [r["predicted"] for r in results]) if len(files) > 1 else []
     return results, pairs
 
 
 def evaluate_gold(engine: Any, rows: list[dict[str, Any]], name: str, majority: dict[str, str],
-                  found: list[Any]) -> dict[str, Any]:
+                  found: list[Any], model_only: dict[str, tuple[list[str], float]] | None = None) -> dict[str, Any]:
     """``spectrum evaluate``'s result shape for a gold file, from its rows' classifications ``found``.
 
-    There is no model-without-rules baseline: it would mean retraining, and the corpus split
-    already reports it. Rules alone are read from the engine's own rule hits, so the text is
-    tokenised and matched once.
+    The model-without-rules baseline is there only when ``model_only`` gives its labels for the
+    rows (it means training a model). Rules alone are read from the engine's own rule hits, so the
+    text is tokenised and matched once.
     """
     import numpy as np
 
-    from spectrum.training import challenge_scores, expected_calibration_error, scores
+    from spectrum.training import challenge_scores, expected_calibration_error, paired_bootstrap, scores
 
     texts = [r["text"] for r in rows]
     ruled = [votes(c.evidence) for c in found]
@@ -119,6 +130,14 @@ def evaluate_gold(engine: Any, rows: list[dict[str, Any]], name: str, majority: 
             "ece": expected_calibration_error(gold, [d.scores for d in decided]),
             "threshold": engine.model.thresholds.get(axis, 0.5) if engine.model else None,
         }
+        if model_only and axis in model_only:
+            labels_of, threshold = model_only[axis]
+            base_pred = [labels_of[i] for i in idx]
+            out["axes"][axis].update({
+                "model_without_rules": scores(gold, base_pred, used),
+                "model_without_rules_threshold": threshold,
+                "engine_minus_model_without_rules": paired_bootstrap(gold, pred, base_pred, used),
+            })
         out["examples"] += [{"axis": axis, "gold": g, "pred": p, "text": texts[i], "id": str(rows[i].get("id", i + 1))}
                             for i, g, p in zip(idx, gold, pred, strict=True) if g != p]
     flagged_rows = [i for i, r in enumerate(rows) if "challenges" in r]

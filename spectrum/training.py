@@ -342,6 +342,47 @@ def hyper_from_card(model: TrainedModel, axis: str) -> Hyper:
                  use_rules=bool(c.get("rule_features", True)))
 
 
+def fit_without_rules(model: TrainedModel, axis: str, train: Prepared, dev: Prepared) -> tuple[Any, float]:
+    """The model-without-rule-features baseline for one axis, with ``model``'s settings, and its threshold.
+
+    The baseline gets its own dev-tuned threshold (the engine's was tuned for the engine) and is
+    decided without ``decide``'s rule steps, which need rules it never had.
+    """
+    h = hyper_from_card(model, axis)
+    pipe = fit_axis(train, axis, Hyper(h.kind, h.C, h.rule_weight, use_rules=False))
+    unvoted = Prepared(dev.segments, dev.rows, dev.gold, [_no_votes()] * len(dev.votes))
+    threshold, _ = tune_threshold(axis, _probs(pipe, axis, dev.rows), unvoted, backed=False)
+    return pipe, threshold
+
+
+def decide_without_rules(pipe: Any, axis: str, rows: NDArray[np.object_], threshold: float) -> list[str]:
+    """The baseline's labels for feature ``rows``."""
+    return decided_labels(axis, _probs(pipe, axis, rows), [_no_votes()] * len(rows), threshold, backed=False)
+
+
+def model_without_rules(model: TrainedModel, texts: Sequence[str], corpus: Path | None = None,
+                        log: Log = print) -> dict[str, tuple[list[str], float]]:
+    """The model-without-rules baseline's labels for passages outside the corpus, with its threshold per axis.
+
+    Trained on the corpus train split as ``evaluate`` trains it, so a gold file's figures have the
+    same three baselines as the corpus split's. Each passage is read alone (no neighbours).
+    """
+    segments = load_segments(corpus)
+    splits = load_splits(corpus)
+    rules = compile_rules(make_nlp())
+    log(f"training the model without rule features on the corpus ({len(segments)} passages)")
+    data = prepare(segments, rules)
+    tr = data.subset([i for i, s in enumerate(segments) if splits.get(s.id) == "train"])
+    dev = data.subset([i for i, s in enumerate(segments) if splits.get(s.id) == "dev"])
+    spans = [doc[:] for doc in rules.nlp.pipe([as_read(t) for t in texts], batch_size=512)]
+    rows = feature_rows(spans, rules.apply(spans))
+    out: dict[str, tuple[list[str], float]] = {}
+    for axis in AXES:
+        pipe, threshold = fit_without_rules(model, axis, tr, dev)
+        out[axis] = (decide_without_rules(pipe, axis, rows, threshold), threshold)
+    return out
+
+
 def evaluate(model: TrainedModel, split: str = "test", corpus: Path | None = None) -> dict[str, Any]:
     """The engine against gold on ``split``, with rules-only, model-without-rules and majority baselines."""
     segments = load_segments(corpus)
@@ -352,7 +393,6 @@ def evaluate(model: TrainedModel, split: str = "test", corpus: Path | None = Non
     eval_idx = [i for i, s in enumerate(segments) if splits.get(s.id) == split]
     dev_idx = [i for i, s in enumerate(segments) if splits.get(s.id) == "dev"]
     tr, ev, dev = data.subset(train_idx), data.subset(eval_idx), data.subset(dev_idx)
-    dev_unvoted = Prepared(dev.segments, dev.rows, dev.gold, [_no_votes()] * len(dev_idx))
     out: dict[str, Any] = {"split": split, "n": len(eval_idx), "axes": {}, "examples": []}
     for axis in AXES:
         labels = AXES[axis]
@@ -361,12 +401,8 @@ def evaluate(model: TrainedModel, split: str = "test", corpus: Path | None = Non
         probs = model.predict_proba(axis, ev.rows, decimals=SCORE_DECIMALS)
         engine = decided_labels(axis, probs, ev.votes, t)
         rules_only = [rule_label(v[axis], "other" if axis == "domain" else "none") for v in ev.votes]
-        h = hyper_from_card(model, axis)
-        no_rules = fit_axis(tr, axis, Hyper(h.kind, h.C, h.rule_weight, use_rules=False))
-        # The baseline gets its own dev-tuned threshold: the engine's was tuned for the engine.
-        t_no_rules, _ = tune_threshold(axis, _probs(no_rules, axis, dev.rows), dev_unvoted, backed=False)
-        no_rules_pred = decided_labels(axis, _probs(no_rules, axis, ev.rows), [_no_votes()] * len(gold), t_no_rules,
-                                       backed=False)
+        no_rules, t_no_rules = fit_without_rules(model, axis, tr, dev)
+        no_rules_pred = decide_without_rules(no_rules, axis, ev.rows, t_no_rules)
         majority = Counter(tr.gold[axis]).most_common(1)[0][0]
         out["axes"][axis] = {
             "engine": scores(gold, engine, labels),

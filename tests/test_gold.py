@@ -164,3 +164,54 @@ def test_evaluate_gold_reads_an_answer_with_the_interviewer_s_question(tmp_path:
 
     assert predicted_domains(False)[3] != "safeguarding"
     assert predicted_domains(True)[3] == "safeguarding"
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One writing batch of the shipped corpus with its splits: enough to train a baseline quickly."""
+    from spectrum.corpus.load import default_corpus_dir, load_splits
+
+    root = tmp_path_factory.mktemp("corpus")
+    (root / "segments").mkdir()
+    ids: set[str] = set()
+    for batch in ("b01",):
+        text = (default_corpus_dir() / "segments" / f"{batch}.jsonl").read_text(encoding="utf-8")
+        (root / "segments" / f"{batch}.jsonl").write_text(text, encoding="utf-8")
+        ids |= {json.loads(line)["id"] for line in text.splitlines() if line.strip()}
+    (root / "splits.json").write_text(json.dumps({k: v for k, v in load_splits().items() if k in ids}),
+                                      encoding="utf-8")
+    return root
+
+
+def test_the_model_baseline_is_trained_on_request_and_scored_beside_the_engine(
+        tmp_path: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import spectrum.training
+    from spectrum.model import Hyper
+
+    # strong regularisation converges in a second; the shipped model's settings take twenty here
+    shipped = spectrum.training.hyper_from_card
+    monkeypatch.setattr(spectrum.training, "hyper_from_card",
+                        lambda model, axis: Hyper(shipped(model, axis).kind, 0.05, 1.0, use_rules=False))
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(b"".join(lines(ROWS)))
+    args = ["evaluate", "--gold", str(gold), "--model-baseline", "--corpus", str(small_corpus)]
+    result = CliRunner().invoke(cli, [*args, "--json"])  # trains three pipelines: the slow part
+    assert result.exit_code == 0, result.output
+    assert "training the model without rule features on the corpus" in result.stderr
+    out = json.loads(result.stdout)
+    for axis in ("spectrum", "approach", "domain"):
+        base = out["axes"][axis]["model_without_rules"]
+        labelled = sum(1 for r in ROWS if axis in r)
+        assert sum(base["per_label"][lab]["support"] for lab in base["labels"]) == labelled
+        assert 0.0 <= out["axes"][axis]["model_without_rules_threshold"] <= 1.0
+    gap = out["axes"]["spectrum"]["engine_minus_model_without_rules"]
+    assert gap["low"] <= gap["difference"] <= gap["high"]
+    from spectrum.report.accuracy import format_evaluation
+
+    table = format_evaluation(out)  # what the command prints without --json
+    assert "| model without rules |" in table and "Engine minus model without rules, macro-F1:" in table
+
+
+def test_the_model_baseline_needs_a_gold_file() -> None:
+    result = CliRunner().invoke(cli, ["evaluate", "--model-baseline"])
+    assert result.exit_code != 0 and "--model-baseline applies to --gold files" in result.output
