@@ -320,8 +320,8 @@ def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as
                 if engine.model is None:
                     _fail("--model-baseline needs a model")
                 trained_model = engine.model
-                baseline = (lambda texts: model_without_rules(trained_model, texts, corpus,
-                                                                lambda s: click.echo(s, err=True)))
+                baseline = (lambda texts, documents, asked: model_without_rules(
+                    trained_model, texts, corpus, lambda s: click.echo(s, err=True), documents, asked))
             results, pairs = evaluate_gold_files(engine, files, corpus_majority(corpus), baseline)
             if as_json:
                 click.echo(json.dumps(results[0] if len(files) == 1 else {"files": results, "agreement": pairs},

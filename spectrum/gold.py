@@ -66,8 +66,9 @@ def read_gold(lines: Iterable[bytes], name: str) -> list[dict[str, Any]]:
     return rows
 
 
-#: Labels and threshold per axis of the model-without-rules baseline for a list of passages.
-Baseline = Callable[[Sequence[str]], dict[str, tuple[list[str], float]]]
+#: Labels and threshold per axis of the model-without-rules baseline for passages, their documents
+#: and which of them the interviewer asked (``training.model_without_rules``).
+Baseline = Callable[[Sequence[str], Sequence[str | None], Sequence[bool]], dict[str, tuple[list[str], float]]]
 
 
 def evaluate_gold_files(engine: Any, files: list[tuple[str, list[dict[str, Any]]]], majority: dict[str, str],
@@ -86,7 +87,7 @@ def evaluate_gold_files(engine: Any, files: list[tuple[str, list[dict[str, Any]]
     asked = {(row_document(r), r["text"]) for _, rows in files for r in rows if row_asked(r)}
     classified = engine.classify_texts([t for _, t in keys], None, [d for d, _ in keys], [k in asked for k in keys])
     found = dict(zip(keys, classified, strict=True))
-    base = model_only([t for _, t in keys]) if model_only is not None else {}
+    base = model_only([t for _, t in keys], [d for d, _ in keys], [k in asked for k in keys]) if model_only else {}
     base_by_key = {axis: (dict(zip(keys, labels, strict=True)), t) for axis, (labels, t) in base.items()}
     results = [evaluate_gold(engine, rows, Path(name).name, majority, [found[row_document(r), r["text"]] for r in rows],
                              {axis: ([labels[row_document(r), r["text"]] for r in rows], t)

@@ -26,6 +26,7 @@ from spectrum.decide import SCORE_DECIMALS, decide, rule_label
 from spectrum.features import feature_rows
 from spectrum.fillers import as_read
 from spectrum.model import AXES, SEED, Hyper, TrainedModel, build_pipeline, environment
+from spectrum.neighbours import blend_domains
 from spectrum.nlp import make_nlp
 from spectrum.report.accuracy import figure
 from spectrum.rules import CompiledRules, compile_rules
@@ -361,11 +362,14 @@ def decide_without_rules(pipe: Any, axis: str, rows: NDArray[np.object_], thresh
 
 
 def model_without_rules(model: TrainedModel, texts: Sequence[str], corpus: Path | None = None,
-                        log: Log = print) -> dict[str, tuple[list[str], float]]:
+                        log: Log = print, documents: Sequence[str | None] | None = None,
+                        asked: Sequence[bool] | None = None) -> dict[str, tuple[list[str], float]]:
     """The model-without-rules baseline's labels for passages outside the corpus, with its threshold per axis.
 
     Trained on the corpus train split as ``evaluate`` trains it, so a gold file's figures have the
-    same three baselines as the corpus split's. Each passage is read alone (no neighbours).
+    same three baselines as the corpus split's. Its domain is read with the passage's neighbours
+    in ``documents`` (and an answer with its question, ``asked``) as the engine reads it, so the
+    difference from the engine is the rules' alone.
     """
     segments = load_segments(corpus)
     splits = load_splits(corpus)
@@ -379,7 +383,10 @@ def model_without_rules(model: TrainedModel, texts: Sequence[str], corpus: Path 
     out: dict[str, tuple[list[str], float]] = {}
     for axis in AXES:
         pipe, threshold = fit_without_rules(model, axis, tr, dev)
-        out[axis] = (decide_without_rules(pipe, axis, rows, threshold), threshold)
+        probs = _probs(pipe, axis, rows)
+        if axis == "domain" and documents is not None:
+            probs = blend_domains(probs, documents, SCORE_DECIMALS, asked if asked and any(asked) else None)
+        out[axis] = (decided_labels(axis, probs, [_no_votes()] * len(texts), threshold, backed=False), threshold)
     return out
 
 

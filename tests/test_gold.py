@@ -192,8 +192,13 @@ def test_the_model_baseline_is_trained_on_request_and_scored_beside_the_engine(
     shipped = spectrum.training.hyper_from_card
     monkeypatch.setattr(spectrum.training, "hyper_from_card",
                         lambda model, axis: Hyper(shipped(model, axis).kind, 0.05, 1.0, use_rules=False))
+    # its domain is read with the same neighbours as the engine's, so the difference is the rules'
+    blended: list[list[str | None]] = []
+    blend = spectrum.training.blend_domains
+    monkeypatch.setattr(spectrum.training, "blend_domains",
+                        lambda probs, documents, *rest: blended.append(list(documents)) or blend(probs, documents, *rest))
     gold = tmp_path / "gold.jsonl"
-    gold.write_bytes(b"".join(lines(ROWS)))
+    gold.write_bytes(b"".join(lines([{**r, "document": "page-1"} if i < 2 else r for i, r in enumerate(ROWS)])))
     args = ["evaluate", "--gold", str(gold), "--model-baseline", "--corpus", str(small_corpus)]
     result = CliRunner().invoke(cli, [*args, "--json"])  # trains three pipelines: the slow part
     assert result.exit_code == 0, result.output
@@ -204,6 +209,7 @@ def test_the_model_baseline_is_trained_on_request_and_scored_beside_the_engine(
         labelled = sum(1 for r in ROWS if axis in r)
         assert sum(base["per_label"][lab]["support"] for lab in base["labels"]) == labelled
         assert 0.0 <= out["axes"][axis]["model_without_rules_threshold"] <= 1.0
+    assert blended == [["page-1", "page-1", None]]
     gap = out["axes"]["spectrum"]["engine_minus_model_without_rules"]
     assert gap["low"] <= gap["difference"] <= gap["high"]
     from spectrum.report.accuracy import format_evaluation
