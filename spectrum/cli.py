@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -315,13 +316,8 @@ def evaluate(split: str, lobo: bool, loro: bool, k: int, corpus: Path | None, as
 
             files = [(str(path), load_gold(path)) for path in gold]  # every file checked before any work
             engine = _engine((), model)
-            baseline = None
-            if model_baseline:
-                if engine.model is None:
-                    _fail("--model-baseline needs a model")
-                trained_model = engine.model
-                baseline = (lambda texts, documents, asked: model_without_rules(
-                    trained_model, texts, corpus, lambda s: click.echo(s, err=True), documents, asked))
+            baseline = partial(model_without_rules, engine.model, corpus=corpus,
+                               log=lambda s: click.echo(s, err=True)) if model_baseline else None
             results, pairs = evaluate_gold_files(engine, files, corpus_majority(corpus), baseline)
             if as_json:
                 click.echo(json.dumps(results[0] if len(files) == 1 else {"files": results, "agreement": pairs},

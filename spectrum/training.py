@@ -108,6 +108,16 @@ def prepare(segments: list[CorpusSegment], rules: CompiledRules) -> Prepared:
     return Prepared(segments, rows, gold, [rule_votes(f.hits) for f in found])
 
 
+def read_splits(corpus: Path | None = None) -> tuple[list[CorpusSegment], CompiledRules, dict[str, Prepared]]:
+    """The corpus read once: its segments, the rules compiled for it, and the train, dev and test splits prepared."""
+    segments = load_segments(corpus)
+    splits = load_splits(corpus)
+    rules = compile_rules(make_nlp())
+    data = prepare(segments, rules)
+    return segments, rules, {name: data.subset([i for i, s in enumerate(segments) if splits.get(s.id) == name])
+                             for name in ("train", "dev", "test")}
+
+
 def decided_labels(axis: str, probs: list[dict[str, float]] | None, votes: list[dict[str, dict[str, float]]],
                    threshold: float, backed: bool = True) -> list[str]:
     """Labels after the decide step, as users see them (``probs`` rounded as ``_probs`` rounds them).
@@ -258,13 +268,9 @@ def axis_grid(axis: str, grid: Sequence[Hyper]) -> list[Hyper]:
 def train(corpus: Path | None = None, log: Log = print, grid: Sequence[Hyper] = GRID) -> TrainedModel:
     """Select hyperparameters and thresholds on dev, refit on train, and measure dev and test."""
     started = time.perf_counter()
-    segments = load_segments(corpus)
-    splits = load_splits(corpus)
-    rules = compile_rules(make_nlp())
-    data = prepare(segments, rules)
-    idx = {name: [i for i, s in enumerate(segments) if splits.get(s.id) == name] for name in ("train", "dev", "test")}
-    tr, dev, test = (data.subset(idx[k]) for k in ("train", "dev", "test"))
-    log(f"corpus {len(segments)} segments: train {len(idx['train'])}, dev {len(idx['dev'])}, test {len(idx['test'])}")
+    segments, rules, parts = read_splits(corpus)
+    tr, dev, test = parts["train"], parts["dev"], parts["test"]
+    log(f"corpus {len(segments)} segments: train {len(tr.votes)}, dev {len(dev.votes)}, test {len(test.votes)}")
     pipelines: dict[str, Any] = {}
     chosen: dict[str, dict[str, Any]] = {}
     thresholds: dict[str, float] = {}
@@ -297,7 +303,7 @@ def train(corpus: Path | None = None, log: Log = print, grid: Sequence[Hyper] = 
     card = {
         "corpus_hash": corpus_hash(segments),
         "rules_hash": rules.book.digest,
-        "splits": {k: len(v) for k, v in idx.items()},
+        "splits": {k: len(v.votes) for k, v in parts.items()},
         "labels": {axis: list(labels) for axis, labels in AXES.items()},
         "hyperparameters": chosen,
         "thresholds": thresholds,
@@ -356,14 +362,14 @@ def fit_without_rules(model: TrainedModel, axis: str, train: Prepared, dev: Prep
     return pipe, threshold
 
 
-def decide_without_rules(pipe: Any, axis: str, rows: NDArray[np.object_], threshold: float) -> list[str]:
-    """The baseline's labels for feature ``rows``."""
-    return decided_labels(axis, _probs(pipe, axis, rows), [_no_votes()] * len(rows), threshold, backed=False)
+def decide_without_rules(axis: str, probs: list[dict[str, float]], threshold: float) -> list[str]:
+    """The baseline's labels from its probabilities."""
+    return decided_labels(axis, probs, [_no_votes()] * len(probs), threshold, backed=False)
 
 
-def model_without_rules(model: TrainedModel, texts: Sequence[str], corpus: Path | None = None,
-                        log: Log = print, documents: Sequence[str | None] | None = None,
-                        asked: Sequence[bool] | None = None) -> dict[str, tuple[list[str], float]]:
+def model_without_rules(model: TrainedModel, texts: Sequence[str], documents: Sequence[str | None] | None = None,
+                        asked: Sequence[bool] | None = None, corpus: Path | None = None,
+                        log: Log = print) -> dict[str, tuple[list[str], float]]:
     """The model-without-rules baseline's labels for passages outside the corpus, with its threshold per axis.
 
     Trained on the corpus train split as ``evaluate`` trains it, so a gold file's figures have the
@@ -371,13 +377,9 @@ def model_without_rules(model: TrainedModel, texts: Sequence[str], corpus: Path 
     in ``documents`` (and an answer with its question, ``asked``) as the engine reads it, so the
     difference from the engine is the rules' alone.
     """
-    segments = load_segments(corpus)
-    splits = load_splits(corpus)
-    rules = compile_rules(make_nlp())
+    segments, rules, parts = read_splits(corpus)
     log(f"training the model without rule features on the corpus ({len(segments)} passages)")
-    data = prepare(segments, rules)
-    tr = data.subset([i for i, s in enumerate(segments) if splits.get(s.id) == "train"])
-    dev = data.subset([i for i, s in enumerate(segments) if splits.get(s.id) == "dev"])
+    tr, dev = parts["train"], parts["dev"]
     spans = [doc[:] for doc in rules.nlp.pipe([as_read(t) for t in texts], batch_size=512)]
     rows = feature_rows(spans, rules.apply(spans))
     out: dict[str, tuple[list[str], float]] = {}
@@ -386,21 +388,15 @@ def model_without_rules(model: TrainedModel, texts: Sequence[str], corpus: Path 
         probs = _probs(pipe, axis, rows)
         if axis == "domain" and documents is not None:
             probs = blend_domains(probs, documents, SCORE_DECIMALS, asked if asked and any(asked) else None)
-        out[axis] = (decided_labels(axis, probs, [_no_votes()] * len(texts), threshold, backed=False), threshold)
+        out[axis] = (decide_without_rules(axis, probs, threshold), threshold)
     return out
 
 
 def evaluate(model: TrainedModel, split: str = "test", corpus: Path | None = None) -> dict[str, Any]:
     """The engine against gold on ``split``, with rules-only, model-without-rules and majority baselines."""
-    segments = load_segments(corpus)
-    splits = load_splits(corpus)
-    rules = compile_rules(make_nlp())
-    data = prepare(segments, rules)
-    train_idx = [i for i, s in enumerate(segments) if splits.get(s.id) == "train"]
-    eval_idx = [i for i, s in enumerate(segments) if splits.get(s.id) == split]
-    dev_idx = [i for i, s in enumerate(segments) if splits.get(s.id) == "dev"]
-    tr, ev, dev = data.subset(train_idx), data.subset(eval_idx), data.subset(dev_idx)
-    out: dict[str, Any] = {"split": split, "n": len(eval_idx), "axes": {}, "examples": []}
+    _, _, parts = read_splits(corpus)
+    tr, ev, dev = parts["train"], parts[split], parts["dev"]
+    out: dict[str, Any] = {"split": split, "n": len(ev.votes), "axes": {}, "examples": []}
     for axis in AXES:
         labels = AXES[axis]
         gold = list(ev.gold[axis])
@@ -409,7 +405,7 @@ def evaluate(model: TrainedModel, split: str = "test", corpus: Path | None = Non
         engine = decided_labels(axis, probs, ev.votes, t)
         rules_only = [rule_label(v[axis], "other" if axis == "domain" else "none") for v in ev.votes]
         no_rules, t_no_rules = fit_without_rules(model, axis, tr, dev)
-        no_rules_pred = decide_without_rules(no_rules, axis, ev.rows, t_no_rules)
+        no_rules_pred = decide_without_rules(axis, _probs(no_rules, axis, ev.rows), t_no_rules)
         majority = Counter(tr.gold[axis]).most_common(1)[0][0]
         out["axes"][axis] = {
             "engine": scores(gold, engine, labels),
