@@ -46,6 +46,19 @@ rules:
 """
 
 
+CUES = """cues:
+  - id: cue.own
+    description: a choice left to the school
+    phrases: [its own]
+    unless: [cue.trustside]
+    examples: {match: ["each school sets its own"], no_match: ["the trust runs its own payroll"]}
+  - id: cue.trustside
+    description: the trust as the owner
+    phrases: [trust runs its own]
+    examples: {match: ["the trust runs its own payroll"], no_match: ["each school sets its own"]}
+"""
+
+
 def write(tmp_path: Path, text: str, name: str = "x.yml") -> Path:
     (tmp_path / name).write_text(text, encoding="utf-8")
     return tmp_path
@@ -64,6 +77,9 @@ def write(tmp_path: Path, text: str, name: str = "x.yml") -> Path:
         (RULE.replace("phrases: [all academies]", "phrases: [x]\n    requires: [cue.none]"), "requires unknown cue"),
         (RULE.replace("phrases: [all academies]", "phrases: [x]\n    unless: [cue.none]"), "unless unknown cue"),
         (RULE.replace("phrases: [all academies]", "phrases: [x]\n    within: 3"), "within limits the distance"),
+        (RULE + CUES.replace("unless: [cue.trustside]", "unless: [cue.none]"), "unless unknown cue"),
+        (RULE + CUES.replace("phrases: [trust runs its own]", "phrases: [trust runs its own]\n    unless: [cue.own]"),
+         "has an unless of its own"),
         (RULE.replace("    family: test\n", "    family: test\n    colour: red\n"), "colour"),
         (RULE.replace("axis: spectrum", "axis: colour"), "axis"),
     ],
@@ -266,6 +282,30 @@ def test_rules_trust_frame_turns_local_choice_into_aligned(compiled) -> None:  #
     bare = votes(explain(compiled, "Each academy writes its own behaviour policy.").hits)
     assert framed["spectrum"]["autonomous"] == 0 and framed["spectrum"]["aligned"] > 0
     assert bare["spectrum"]["autonomous"] > 0 and bare["spectrum"]["aligned"] == 0
+
+
+def test_rules_a_cue_is_cancelled_only_where_its_unless_cue_overlaps_it(tmp_path: Path) -> None:
+    body = RULE.replace("    phrases: [all academies]\n", "    phrases: [all academies]\n    unless: [cue.own]\n")
+    compiled = compile_rules(make_nlp(), [write(tmp_path, body + CUES)])
+    assert not check_examples(compiled)[1]
+    texts = ["All academies use the tracker the trust runs its own way.",
+             "All academies: each head sets its own targets.",
+             "The trust runs its own payroll for all academies, and each head sets its own budget."]
+    fired = [any(h.rule_id == "my.rule" for h in explain(compiled, t).hits) for t in texts]
+    # the trust's "its own" is cancelled; a head's "its own", even beside the trust's, still blocks
+    assert fired == [True, False, False]
+
+
+def test_rules_the_trusts_own_provision_and_a_schools_character_leave_no_choice_to_schools(  # type: ignore[no-untyped-def]
+        compiled) -> None:
+    def standardised(text: str) -> bool:
+        return votes(explain(compiled, text).hits)["spectrum"]["standardised"] > 0
+
+    assert standardised("The MAT will run its own payroll service, which will be used across all academies.")
+    assert not standardised("Each academy will run its own payroll service.")
+    assert not standardised("Each school across the trust will retain its individual identity.")
+    assert "cue.local_latitude" not in explain(compiled, "Every school keeps its own name.").cues
+    assert "cue.local_latitude" in explain(compiled, "Every school keeps its own uniform.").cues
 
 
 def test_rules_a_year_marks_a_plan_only_beside_a_future_verb(compiled) -> None:  # type: ignore[no-untyped-def]

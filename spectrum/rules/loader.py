@@ -145,9 +145,16 @@ def load_rules(folders: Sequence[Path] | None = None) -> RuleBook:
     refs = [(lr.rule.id, lr.source, name, getattr(lr.rule, name)) for lr in book.rules.values()
             for name in ("requires", "unless")]
     refs += [(mod.id, source, "requires", mod.requires) for mod, source in book.modifiers.values()]
+    refs += [(cue.id, source, "unless", cue.unless) for cue, source in book.cues.values()]
     for item_id, source, name, cue_ids in refs:
         for cue_id in cue_ids:
             if cue_id not in book.cues:
                 raise RuleError(f"{name} unknown cue {cue_id!r}", f"{source} › {item_id} › {name}")
+    for cue, source in book.cues.values():
+        for cue_id in cue.unless:
+            if book.cues[cue_id][0].unless:
+                # one level only, so the result never depends on the order cues are cancelled in
+                raise RuleError(f"unless names cue {cue_id!r}, which has an unless of its own",
+                                f"{source} › {cue.id} › unless")
     book.digest = _digest(all_files)
     return book

@@ -80,6 +80,7 @@ class CompiledRules:
         self.kind: dict[str, str] = {}
         self._rules = {rid: loaded.rule for rid, loaded in book.rules.items()}
         self._mods = {mid: mod for mid, (mod, _) in book.modifiers.items()}
+        self._cue_unless = {cid: cue.unless for cid, (cue, _) in book.cues.items() if cue.unless}
         for rid, loaded in book.rules.items():
             self._add(rid, loaded.rule, loaded.source)
             self.kind[rid] = "rule"
@@ -302,6 +303,8 @@ class CompiledRules:
         cues = raw_cues if not negations else {
             cid: [c for c in occ if not any(scope.covers(m, t, c) for m, t in negations)]
             for cid, occ in raw_cues.items()}
+        if self._cue_unless:
+            cues = _cancel(cues, self._cue_unless)
         out.cues = {cid for cid, occ in cues.items() if occ}
         best: dict[str, _Raw] = {}
         for r in found:
@@ -337,6 +340,19 @@ class CompiledRules:
 def _near(p: int, rest: list[frozenset[str]], found: dict[str, list[int]], reach: int) -> bool:
     """Whether every group of alternatives in ``rest`` has a word found within ``reach`` tokens of ``p``."""
     return all(any(abs(q - p) < reach for key in alts for q in found.get(key, ())) for alts in rest)
+
+
+def _cancel(cues: dict[str, list[_Raw]], unless: dict[str, list[str]]) -> dict[str, list[_Raw]]:
+    """Drop each cue occurrence that an occurrence of one of its ``unless`` cues overlaps."""
+    out = dict(cues)
+    for cid, others in unless.items():
+        occ = cues.get(cid)
+        if not occ:
+            continue
+        blocking = [o for u in others for o in cues.get(u, ())]
+        if blocking:
+            out[cid] = [c for c in occ if not any(b.start < c.end and c.start < b.end for b in blocking)]
+    return out
 
 
 def _longest(triggers: list[_Raw]) -> list[_Raw]:

@@ -90,7 +90,16 @@ def _blank(attr: str, value: Any) -> bool:
 
 
 class Cue(Matchable):
-    """A named cue that votes for nothing but other rules can require (e.g. a trust-wide scope)."""
+    """A named cue that votes for nothing but other rules can require (e.g. a trust-wide scope).
+
+    ``unless`` names cues whose occurrences cancel an occurrence of this one that they overlap:
+    "its own" leaves a choice to the school in "each school sets its own targets", but not in "the
+    trust runs its own payroll" or "each school keeps its own identity", where another cue reads
+    the same words as the trust's provision or a school's character. Overlap, not the sentence,
+    because the same sentence can leave a choice elsewhere.
+    """
+
+    unless: list[str] = Field(default_factory=list)
 
 
 class Rule(Matchable):
