@@ -301,9 +301,9 @@ def test_rules_the_trusts_own_provision_and_a_schools_character_leave_no_choice_
     def standardised(text: str) -> bool:
         return votes(explain(compiled, text).hits)["spectrum"]["standardised"] > 0
 
-    assert standardised("The MAT will run its own payroll service, which will be used across all academies.")
+    assert standardised("All academies will follow the trust's safeguarding procedure, and the trust keeps its own record of every concern.")
     assert not standardised("Each academy will run its own payroll service.")
-    assert not standardised("Each school across the trust will retain its individual identity.")
+    assert not standardised("Every academy will keep its distinctive character and name.")
     assert "cue.local_latitude" not in explain(compiled, "Every school keeps its own name.").cues
     assert "cue.local_latitude" in explain(compiled, "Every school keeps its own uniform.").cues
 
