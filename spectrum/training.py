@@ -29,7 +29,7 @@ from spectrum.model import AXES, SEED, Hyper, TrainedModel, build_pipeline, envi
 from spectrum.neighbours import blend_domains
 from spectrum.nlp import make_nlp
 from spectrum.report.accuracy import figure
-from spectrum.rules import CompiledRules, compile_rules
+from spectrum.rules import CompiledRules, SegmentRules, compile_rules
 from spectrum.rules.votes import votes as rule_votes
 from spectrum.vocab import CHALLENGES
 
@@ -97,13 +97,17 @@ class Prepared:
                         {k: v[ix] for k, v in self.gold.items()}, [self.votes[i] for i in ix])
 
 
+def read_rows(texts: Sequence[str], rules: CompiledRules) -> tuple[NDArray[np.object_], list[SegmentRules]]:
+    """Feature rows and rule matches for passages, read the way the corpus is read for training."""
+    # read as the engine reads at prediction time (``Engine.classify_spans``): without hesitations
+    spans = [doc[:] for doc in rules.nlp.pipe([as_read(t) for t in texts], batch_size=512)]
+    found = rules.apply(spans)
+    return feature_rows(spans, found), found
+
+
 def prepare(segments: list[CorpusSegment], rules: CompiledRules) -> Prepared:
     """Tokenise, match rules and build feature rows for every corpus segment."""
-    nlp = rules.nlp
-    # read as the engine reads at prediction time (``Engine.classify_spans``): without hesitations
-    spans = [doc[:] for doc in nlp.pipe([as_read(s.text) for s in segments], batch_size=512)]
-    found = rules.apply(spans)
-    rows = feature_rows(spans, found)
+    rows, found = read_rows([s.text for s in segments], rules)
     gold = {axis: np.array([getattr(s, axis) for s in segments]) for axis in AXES}
     return Prepared(segments, rows, gold, [rule_votes(f.hits) for f in found])
 
@@ -380,8 +384,7 @@ def model_without_rules(model: TrainedModel, texts: Sequence[str], documents: Se
     segments, rules, parts = read_splits(corpus)
     log(f"training the model without rule features on the corpus ({len(segments)} passages)")
     tr, dev = parts["train"], parts["dev"]
-    spans = [doc[:] for doc in rules.nlp.pipe([as_read(t) for t in texts], batch_size=512)]
-    rows = feature_rows(spans, rules.apply(spans))
+    rows, _ = read_rows(texts, rules)
     out: dict[str, tuple[list[str], float]] = {}
     for axis in AXES:
         pipe, threshold = fit_without_rules(model, axis, tr, dev)
